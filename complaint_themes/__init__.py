@@ -1,0 +1,53 @@
+"""complaint_themes: salient themes and clusters of similar complaints from complaint text.
+
+The path a complaint takes, one module each::
+
+    io        read CSV / Excel / Parquet, write results atomically
+    embed     sentence embeddings (offline MiniLM) with a per-text cache
+    classify  ThemeClassifier (scikit-learn estimator) and the zero-shot model
+    heads     classifier heads on embeddings
+    persist   model folders: save_model / load_model
+    batch     classify a whole table and summarise it
+    cli       the `complaint-themes` command
+
+Importing the package is cheap: torch, sentence-transformers and spaCy load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ComplaintThemesError",
+    "ThemeClassifier",
+    "load_model",
+    "load_taxonomy",
+    "save_model",
+    "zero_shot_model",
+    "__version__",
+]
+
+from .errors import ComplaintThemesError
+
+if TYPE_CHECKING:
+    from .classify import ThemeClassifier, zero_shot_model
+    from .persist import load_model, save_model
+    from .taxonomy import load_taxonomy
+
+_LAZY = {
+    "ThemeClassifier": "classify",
+    "zero_shot_model": "classify",
+    "load_model": "persist",
+    "save_model": "persist",
+    "load_taxonomy": "taxonomy",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

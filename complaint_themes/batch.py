@@ -1,0 +1,61 @@
+"""Classify a whole table of complaints (a historic case export) and summarise the result."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .classify import ThemeClassifier
+from .errors import InputError
+from .io import text_column
+
+OUTPUT_COLUMNS = ("theme", "theme_confidence", "secondary_themes", "needs_review")
+
+
+def classify_table(
+    df: pd.DataFrame,
+    model: ThemeClassifier,
+    text_column_name: str = "text",
+    source: str = "the input",
+) -> pd.DataFrame:
+    """Return ``df`` (every row and column, in order) plus the theme columns.
+
+    Rows whose text is blank are kept: their theme is empty, ``needs_review`` is True and
+    ``review_reason`` says why. Each distinct text is encoded once.
+    """
+    texts = text_column(df, text_column_name, source)
+    present = [i for i, t in enumerate(texts) if t is not None]
+    predicted = model.predict_themes([texts[i] for i in present])
+    predicted.index = df.index[present]
+    clash = [c for c in [*predicted.columns, "review_reason"] if c in df.columns]
+    if clash:
+        raise InputError(
+            f"{source} already has column(s) {', '.join(clash)}; rename them first "
+            "(is it an earlier output?)"
+        )
+    out = df.join(predicted)
+    blank = out["theme"].isna()
+    out.loc[blank, "theme"] = ""
+    out.loc[blank, "secondary_themes"] = ""
+    out["needs_review"] = out["needs_review"].astype("boolean").fillna(True).astype(bool)
+    out["review_reason"] = ""
+    out.loc[out["needs_review"], "review_reason"] = "low confidence"
+    out.loc[blank, "review_reason"] = "empty text"
+    return out
+
+
+def summarise(classified: pd.DataFrame) -> str:
+    """A few lines for the terminal: rows per theme, share needing review, blank rows."""
+    total = len(classified)
+    if total == 0:
+        return "0 rows classified."
+    lines = [f"{total} rows classified."]
+    counts = classified.loc[classified["theme"] != "", "theme"].value_counts()
+    width = max((len(t) for t in counts.index), default=5)
+    for theme, n in counts.items():
+        lines.append(f"  {theme:<{width}}  {n:>6}  {n / total:6.1%}")
+    review = int(classified["needs_review"].sum())
+    lines.append(f"needs_review: {review} ({review / total:.1%})")
+    blank = int((classified["review_reason"] == "empty text").sum())
+    if blank:
+        lines.append(f"empty text: {blank} rows kept and marked")
+    return "\n".join(lines)

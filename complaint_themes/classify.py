@@ -1,0 +1,218 @@
+"""Classify complaints: :class:`ThemeClassifier`, a scikit-learn estimator over texts.
+
+Text -> sentence embedding (:mod:`complaint_themes.embed`, cached) -> classifier head
+(:mod:`complaint_themes.heads`). It follows the scikit-learn contract, so ``clone``,
+``Pipeline``, ``cross_val_score`` and ``GridSearchCV`` work as they do for any classifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.utils.validation import check_is_fitted
+
+from .embed import DEFAULT_ENCODER, Encoder, EmbeddingCache, embed
+from .errors import ComplaintThemesError
+from .heads import PrototypeClassifier, default_head
+from .io import check_texts
+from .taxonomy import Taxonomy, load_taxonomy
+
+
+def is_multilabel(y: Any) -> bool:
+    if isinstance(y, np.ndarray):
+        return y.ndim == 2
+    return any(isinstance(v, list | tuple | set | frozenset) for v in y)
+
+
+class ThemeClassifier(ClassifierMixin, BaseEstimator):
+    """Assign each complaint its salient theme (or themes) from its text.
+
+    Parameters
+    ----------
+    encoder : str or Encoder, default="all-MiniLM-L6-v2"
+        Encoder name, local sentence-transformers folder, or an object with ``model_id`` and
+        ``encode(texts)`` (see :mod:`complaint_themes.embed`).
+    classifier : estimator or None, default=None
+        Head fitted on the embeddings; ``None`` means calibrated logistic regression
+        (:func:`complaint_themes.heads.default_head`).
+    review_threshold : float, default=0.5
+        A text whose top probability is below this gets ``needs_review=True``. The shipped model
+        stores the value chosen on out-of-fold predictions (see ``training/train_default.py``).
+    secondary_threshold : float, default=0.25
+        Other themes at or above this probability are listed as ``secondary_themes``.
+    cache : EmbeddingCache, folder, True/None (default folder) or False, default=None
+    batch_size : int, default=64
+    progress : bool, default=False
+        Show a progress bar while encoding.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        Theme ids, in the column order of :meth:`predict_proba`.
+    classifier_ : estimator
+        The fitted head.
+    multilabel_ : bool
+        Whether ``y`` held several themes per text.
+    """
+
+    def __init__(
+        self,
+        encoder: str | Encoder = DEFAULT_ENCODER,
+        classifier: BaseEstimator | None = None,
+        review_threshold: float = 0.5,
+        secondary_threshold: float = 0.25,
+        cache: EmbeddingCache | str | Path | bool | None = None,
+        batch_size: int = 64,
+        progress: bool = False,
+    ) -> None:
+        self.encoder = encoder
+        self.classifier = classifier
+        self.review_threshold = review_threshold
+        self.secondary_threshold = secondary_threshold
+        self.cache = cache
+        self.batch_size = batch_size
+        self.progress = progress
+
+    # -- embeddings -------------------------------------------------------------------------
+    def embed(self, X: Sequence[str] | pd.Series) -> np.ndarray:
+        """Embeddings of ``X`` with this model's encoder (cached; each text encoded once)."""
+        texts = check_texts(X)
+        return embed(
+            texts, self.encoder, cache=self.cache, batch_size=self.batch_size,
+            progress=self.progress,
+        )
+
+    # -- fitting ----------------------------------------------------------------------------
+    def fit(self, X: Sequence[str] | pd.Series, y: Any) -> ThemeClassifier:
+        """Fit the head on the embeddings of ``X``.
+
+        ``y`` holds one theme per text, or for multi-label targets a list of themes per text
+        (or a 2-D 0/1 array).
+        """
+        texts = check_texts(X)
+        if len(texts) != len(y):
+            raise ComplaintThemesError(f"X has {len(texts)} texts but y has {len(y)} labels")
+        return self.fit_embeddings(self.embed(texts), y)
+
+    def fit_embeddings(self, embeddings: np.ndarray, y: Any) -> ThemeClassifier:
+        """Fit on precomputed embeddings (from :meth:`embed`), e.g. to tune the head cheaply."""
+        self.multilabel_ = is_multilabel(y)
+        if self.multilabel_:
+            if isinstance(y, np.ndarray):
+                target = y.astype(int)
+                self._binarizer_classes_ = np.arange(y.shape[1]).astype(str)
+            else:
+                binarizer = MultiLabelBinarizer()
+                target = binarizer.fit_transform([list(v) for v in y])
+                self._binarizer_classes_ = binarizer.classes_.astype(str)
+            counts = target.sum(axis=0)
+            min_count = int(min(counts.min(), (len(target) - counts).min()))
+        else:
+            target = np.asarray(y).astype(str)
+            labels, counts = np.unique(target, return_counts=True)
+            if len(labels) < 2:
+                raise ComplaintThemesError(
+                    f"need at least two themes to train; y only holds {labels.tolist()}"
+                )
+            min_count = int(counts.min())
+        head = (
+            default_head(self.multilabel_, min_count)
+            if self.classifier is None
+            else clone(self.classifier)
+        )
+        self.classifier_ = head.fit(embeddings, target)
+        self.classes_ = (
+            self._binarizer_classes_ if self.multilabel_ else np.asarray(self.classifier_.classes_)
+        )
+        return self
+
+    # -- prediction -------------------------------------------------------------------------
+    def predict_proba(self, X: Sequence[str] | pd.Series) -> np.ndarray:
+        """Probability of each theme (columns in ``classes_`` order)."""
+        return self.proba_from_embeddings(self.embed(X))
+
+    def proba_from_embeddings(self, embeddings: np.ndarray) -> np.ndarray:
+        check_is_fitted(self)
+        return np.asarray(self.classifier_.predict_proba(embeddings))
+
+    def predict(self, X: Sequence[str] | pd.Series) -> np.ndarray:
+        """The most likely theme per text (a 0/1 indicator matrix for multi-label models)."""
+        proba = self.predict_proba(X)
+        if self.multilabel_:
+            return (proba >= 0.5).astype(int)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def predict_themes(
+        self, X: Sequence[str] | pd.Series | None = None, embeddings: np.ndarray | None = None
+    ) -> pd.DataFrame:
+        """One row per text: ``theme``, ``theme_confidence``, ``secondary_themes``
+        (``|``-separated), ``needs_review`` and ``prob_<theme>`` for every theme."""
+        if embeddings is None:
+            if X is None:
+                raise ComplaintThemesError("predict_themes needs texts X or their embeddings")
+            embeddings = self.embed(X)
+        proba = self.proba_from_embeddings(embeddings)
+        return themes_table(
+            proba, self.classes_, self.review_threshold, self.secondary_threshold
+        )
+
+
+def themes_table(
+    proba: np.ndarray, classes: Sequence[str], review_threshold: float, secondary_threshold: float
+) -> pd.DataFrame:
+    """Turn a probability matrix into the per-text theme columns of :meth:`predict_themes`."""
+    classes = np.asarray(classes)
+    order = np.argsort(-proba, axis=1, kind="stable")
+    top = order[:, 0]
+    confidence = proba[np.arange(len(proba)), top]
+    secondary = [
+        "|".join(classes[j] for j in row[1:] if proba[i, j] >= secondary_threshold)
+        for i, row in enumerate(order)
+    ]
+    table = pd.DataFrame(
+        {
+            "theme": classes[top] if len(proba) else np.array([], dtype=str),
+            "theme_confidence": confidence.round(4),
+            "secondary_themes": secondary,
+            "needs_review": confidence < review_threshold,
+        }
+    )
+    for j, name in enumerate(classes):
+        table[f"prob_{name}"] = proba[:, j].round(4)
+    return table
+
+
+def zero_shot_model(
+    taxonomy: Taxonomy | str | Path | None = None,
+    encoder: str | Encoder = DEFAULT_ENCODER,
+    examples: tuple[Sequence[str], Sequence[str]] | None = None,
+    **params: Any,
+) -> ThemeClassifier:
+    """A model that needs no labelled data: cosine to each theme's definition.
+
+    Each theme's prototype is the mean embedding of its label + definition, its ``includes``
+    and its ``examples``. Passing ``examples=(texts, themes)`` adds labelled complaints to the
+    prototypes (few-shot).
+    """
+    tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    texts: list[str] = []
+    labels: list[str] = []
+    for theme in tax.themes:
+        pieces = [f"{theme.label}. {theme.definition.strip()}", *theme.includes, *theme.examples]
+        texts += pieces
+        labels += [theme.id] * len(pieces)
+    if examples is not None:
+        unknown = sorted(set(examples[1]) - set(tax.ids))
+        if unknown:
+            raise ComplaintThemesError(f"examples use themes not in the taxonomy: {unknown}")
+        texts += list(examples[0])
+        labels += list(examples[1])
+    params.setdefault("review_threshold", 0.4)
+    model = ThemeClassifier(encoder=encoder, classifier=PrototypeClassifier(), **params)
+    return model.fit(texts, labels)

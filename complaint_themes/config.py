@@ -1,0 +1,82 @@
+"""Training configuration: a validated dataclass read from TOML and saved in meta.json."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .embed import DEFAULT_ENCODER
+from .errors import ComplaintThemesError
+
+
+@dataclass
+class TrainingConfig:
+    """How a model is trained.
+
+    Parameters
+    ----------
+    text_column, label_column : columns of the labelled file
+    multi_label : bool, default=False
+        Labels hold several themes separated by ``label_sep``.
+    label_sep : str, default="|"
+    encoder : str, default="all-MiniLM-L6-v2"
+    C : float, default=4.0
+        Inverse regularisation strength of the logistic-regression head.
+    cv_folds : int, default=5
+        Folds for the out-of-fold predictions that choose the review threshold.
+    review_target_accuracy : float, default=0.85
+        ``needs_review`` is set below the lowest confidence at which the out-of-fold accuracy
+        of the texts kept is at least this.
+    secondary_threshold : float, default=0.25
+    min_examples : int, default=10
+        Labels with fewer examples are warned about (too few to learn reliably).
+    seed : int, default=0
+    """
+
+    text_column: str = "text"
+    label_column: str = "theme"
+    multi_label: bool = False
+    label_sep: str = "|"
+    encoder: str = DEFAULT_ENCODER
+    C: float = 4.0
+    cv_folds: int = 5
+    review_target_accuracy: float = 0.85
+    secondary_threshold: float = 0.25
+    min_examples: int = 10
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.C <= 0:
+            raise ComplaintThemesError(f"C must be > 0, got {self.C}")
+        if self.cv_folds < 2:
+            raise ComplaintThemesError(f"cv_folds must be at least 2, got {self.cv_folds}")
+        for name in ("review_target_accuracy", "secondary_threshold"):
+            value = getattr(self, name)
+            if not 0 <= value <= 1:
+                raise ComplaintThemesError(f"{name} must be between 0 and 1, got {value}")
+        if not self.label_sep:
+            raise ComplaintThemesError("label_sep must not be empty")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "config") -> TrainingConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ComplaintThemesError(
+                f"{source}: unknown setting(s) {unknown}; known: {sorted(known)}"
+            )
+        return cls(**data)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> TrainingConfig:
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise ComplaintThemesError(f"cannot read training config {path}: {e}") from e
+        return cls.from_dict(data.get("training", data), source=str(path))

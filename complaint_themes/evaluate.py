@@ -1,0 +1,110 @@
+"""Measure a model's predictions against human labels.
+
+:func:`score` turns probabilities and true themes into the figures an analyst checks:
+per-theme precision / recall / F1 / support, macro and micro F1, the confusion matrix,
+calibration (expected calibration error and Brier score), and how many texts the review
+threshold routes to a person together with the accuracy of the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """Mean gap between confidence and accuracy over equal-width confidence bins."""
+    edges = np.linspace(0, 1, bins + 1)
+    index = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    gap = 0.0
+    for b in range(bins):
+        mask = index == b
+        if mask.any():
+            gap += mask.mean() * abs(confidence[mask].mean() - correct[mask].mean())
+    return float(gap)
+
+
+def choose_review_threshold(
+    proba: np.ndarray, y_true: Sequence[str], classes: Sequence[str], target_accuracy: float
+) -> float:
+    """Lowest confidence threshold at which the texts kept reach ``target_accuracy``.
+
+    Computed on out-of-fold (held-out) predictions. Returns 0.0 when every text already meets
+    the target and 1.0 when no threshold does.
+    """
+    classes = np.asarray(classes)
+    confidence = proba.max(axis=1)
+    correct = classes[proba.argmax(axis=1)] == np.asarray(y_true)
+    for threshold in np.round(np.arange(0.0, 1.0, 0.01), 2):
+        kept = confidence >= threshold
+        if kept.any() and correct[kept].mean() >= target_accuracy:
+            return float(threshold)
+    return 1.0
+
+
+def score(
+    y_true: Sequence[str],
+    proba: np.ndarray,
+    classes: Sequence[str],
+    review_threshold: float = 0.5,
+    labels: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Single-label figures for ``proba`` (columns in ``classes`` order).
+
+    ``labels`` restricts the macro average to some themes (e.g. those present in a test set);
+    predictions of other themes still count as errors.
+    """
+    classes = np.asarray(classes)
+    y_true = np.asarray(y_true).astype(str)
+    y_pred = classes[proba.argmax(axis=1)]
+    labels = list(labels) if labels is not None else list(classes)
+    confidence = proba.max(axis=1)
+    correct = y_pred == y_true
+    onehot = (y_true[:, None] == classes[None, :]).astype(float)
+    p, r, f, s = precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, zero_division=0
+    )
+    kept = confidence >= review_threshold
+    return {
+        "n": int(len(y_true)),
+        "accuracy": round(float(correct.mean()), 4),
+        "macro_f1": round(float(f1_score(y_true, y_pred, labels=labels, average="macro",
+                                         zero_division=0)), 4),
+        "micro_f1": round(float(f1_score(y_true, y_pred, labels=labels, average="micro",
+                                         zero_division=0)), 4),
+        "per_theme": {
+            label: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
+                    "f1": round(float(f[i]), 4), "support": int(s[i])}
+            for i, label in enumerate(labels)
+        },
+        "confusion": {
+            "labels": list(classes),
+            "matrix": confusion_matrix(y_true, y_pred, labels=list(classes)).tolist(),
+        },
+        "ece": round(expected_calibration_error(confidence, correct), 4),
+        "brier": round(float(((proba - onehot) ** 2).sum(axis=1).mean()), 4),
+        "review_threshold": review_threshold,
+        "needs_review_share": round(float(1 - kept.mean()), 4),
+        "accuracy_of_rest": round(float(correct[kept].mean()), 4) if kept.any() else None,
+    }
+
+
+def score_multilabel(
+    Y_true: np.ndarray, proba: np.ndarray, classes: Sequence[str], threshold: float = 0.5
+) -> dict[str, Any]:
+    """Multi-label figures: macro / micro F1 and per-label F1 at ``threshold``."""
+    Y_pred = (proba >= threshold).astype(int)
+    p, r, f, s = precision_recall_fscore_support(Y_true, Y_pred, zero_division=0)
+    return {
+        "n": int(len(Y_true)),
+        "macro_f1": round(float(f1_score(Y_true, Y_pred, average="macro", zero_division=0)), 4),
+        "micro_f1": round(float(f1_score(Y_true, Y_pred, average="micro", zero_division=0)), 4),
+        "per_theme": {
+            str(c): {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
+                     "f1": round(float(f[i]), 4), "support": int(s[i])}
+            for i, c in enumerate(classes)
+        },
+    }

@@ -1,0 +1,182 @@
+"""Save and load model folders safely.
+
+A model folder holds::
+
+    head.skops     the fitted scikit-learn head, stored with skops (no pickle)
+    meta.json      format version, encoder id, taxonomy, thresholds, training data hash,
+                   metrics, library versions and the SHA-256 of head.skops
+    MODEL_CARD.md  what it was trained on, how well it does, where not to use it
+
+Loading never runs code from the folder: skops rebuilds only types on an allow-list
+(scikit-learn, NumPy and this library's heads), and a head whose checksum differs from the one
+in meta.json is refused. A folder from another council is untrusted input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .card import render_card
+from .classify import ThemeClassifier
+from .errors import ModelError
+from .taxonomy import Taxonomy
+
+FORMAT_VERSION = 1
+DEFAULT_MODEL_NAME = "council-themes-v1"
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "complaint_themes.heads.PrototypeClassifier")
+
+
+def default_model_dir() -> Path:
+    """``$COMPLAINT_THEMES_MODEL`` if set, else ``models/council-themes-v1`` of the checkout."""
+    env = os.environ.get("COMPLAINT_THEMES_MODEL")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "models" / DEFAULT_MODEL_NAME
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for package in ("complaint-themes", "scikit-learn", "skops", "numpy", "sentence-transformers"):
+        try:
+            out[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            out[package] = "not installed"
+    return out
+
+
+def save_model(
+    model: ThemeClassifier,
+    directory: str | Path,
+    taxonomy: Taxonomy | None = None,
+    metrics: dict[str, Any] | None = None,
+    training: dict[str, Any] | None = None,
+    card: str | None = None,
+) -> Path:
+    """Write ``model`` to ``directory`` (replaced as a whole; a failed save leaves the old one).
+
+    Parameters
+    ----------
+    model : fitted ThemeClassifier whose encoder is a name or folder (not an object)
+    taxonomy : the themes' definitions, stored for analysts and the model card
+    metrics, training : free-form JSON-able records of how it was made and how well it does
+    card : extra Markdown for MODEL_CARD.md (limitations, evaluation notes)
+    """
+    import skops.io as sio
+
+    if not hasattr(model, "classifier_"):
+        raise ModelError("save_model needs a fitted model; call fit() first")
+    if not isinstance(model.encoder, str):
+        raise ModelError(
+            "only models whose encoder is a name or folder can be saved, "
+            f"not a {type(model.encoder).__name__} object"
+        )
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        sio.dump(model.classifier_, staging / "head.skops")
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "encoder": model.encoder,
+            "classes": [str(c) for c in model.classes_],
+            "multilabel": bool(model.multilabel_),
+            "review_threshold": float(model.review_threshold),
+            "secondary_threshold": float(model.secondary_threshold),
+            "taxonomy": taxonomy.to_dict() if taxonomy is not None else None,
+            "training": training or {},
+            "metrics": metrics or {},
+            "versions": _versions(),
+            "head_sha256": _sha256(staging / "head.skops"),
+        }
+        (staging / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        (staging / "MODEL_CARD.md").write_text(render_card(meta, notes=card or ""), encoding="utf-8")
+        if directory.exists():
+            shutil.rmtree(directory)
+        os.replace(staging, directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return directory
+
+
+def read_meta(directory: str | Path) -> dict[str, Any]:
+    """Read and check a model folder's meta.json (format version, required keys)."""
+    directory = Path(directory)
+    meta_path = directory / "meta.json"
+    if not directory.is_dir():
+        raise ModelError(f"model folder {directory} does not exist")
+    if not meta_path.is_file():
+        raise ModelError(f"{directory} is not a model folder: meta.json is missing")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ModelError(f"{meta_path} is not valid JSON: {e}") from e
+    if not isinstance(meta, dict):
+        raise ModelError(f"{meta_path} must hold a JSON object")
+    found = meta.get("format_version")
+    if found != FORMAT_VERSION:
+        raise ModelError(
+            f"{directory} has model format version {found!r}; this version of complaint_themes "
+            f"reads format version {FORMAT_VERSION}. Retrain it with `complaint-themes train`."
+        )
+    missing = [k for k in ("encoder", "classes", "head_sha256") if k not in meta]
+    if missing:
+        raise ModelError(f"{meta_path} lacks {', '.join(missing)}")
+    return meta
+
+
+def load_model(directory: str | Path | None = None, **params: Any) -> ThemeClassifier:
+    """Load a model folder (the bundled council-themes model when ``directory`` is None).
+
+    Extra keyword arguments set :class:`ThemeClassifier` parameters such as ``cache``.
+    """
+    import skops.io as sio
+
+    directory = Path(directory) if directory is not None else default_model_dir()
+    meta = read_meta(directory)
+    head_path = directory / "head.skops"
+    if not head_path.is_file():
+        raise ModelError(f"{directory} is not a complete model folder: head.skops is missing")
+    if _sha256(head_path) != meta["head_sha256"]:
+        raise ModelError(
+            f"{head_path} does not match the checksum in meta.json: the folder was changed "
+            "after it was saved. Use the original folder or retrain."
+        )
+    try:
+        untrusted = sio.get_untrusted_types(file=head_path)
+    except Exception as e:  # skops raises many kinds on a corrupt file
+        raise ModelError(f"{head_path} is not a readable skops file: {e}") from e
+    refused = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
+    if refused:
+        raise ModelError(
+            f"{head_path} contains types this library does not load: {', '.join(refused)}"
+        )
+    head = sio.load(head_path, trusted=untrusted)
+    model = ThemeClassifier(
+        encoder=meta["encoder"],
+        review_threshold=meta.get("review_threshold", 0.5),
+        secondary_threshold=meta.get("secondary_threshold", 0.25),
+    ).set_params(**params)
+    model.classifier_ = head
+    model.multilabel_ = bool(meta.get("multilabel", False))
+    model.classes_ = np.asarray(meta["classes"])
+    if not model.multilabel_ and list(map(str, head.classes_)) != meta["classes"]:
+        raise ModelError(f"{directory}: classes in meta.json do not match head.skops")
+    model.meta_ = meta
+    return model

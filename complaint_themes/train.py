@@ -1,0 +1,125 @@
+"""Train a :class:`ThemeClassifier` from labelled complaints and choose its thresholds.
+
+Every text is embedded once; the cross-validation that picks the ``needs_review`` threshold
+and the final fit reuse the same embeddings.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from .classify import ThemeClassifier, is_multilabel
+from .config import TrainingConfig
+from .embed import EmbeddingCache, Encoder
+from .errors import ComplaintThemesError
+from .evaluate import choose_review_threshold, score
+from .heads import default_head
+
+
+class RareLabelWarning(UserWarning):
+    """Some labels have too few examples to be learned reliably."""
+
+
+def check_labels(y: Sequence[Any], multi_label: bool, min_examples: int) -> Counter:
+    """Count labels; error on empty labels or a single class, warn about rare labels."""
+    flat: list[str] = []
+    for position, value in enumerate(y):
+        items = value if multi_label else [value]
+        if not items or any(not isinstance(v, str) or not v.strip() for v in items):
+            raise ComplaintThemesError(
+                f"row {position} has an empty label; label every row or drop it"
+            )
+        flat.extend(items)
+    counts = Counter(flat)
+    if len(counts) < 2:
+        raise ComplaintThemesError(
+            f"the labels hold a single class ({next(iter(counts), 'none')!r}); "
+            "a model needs at least two"
+        )
+    rare = {label: n for label, n in sorted(counts.items()) if n < min_examples}
+    if rare:
+        listed = ", ".join(f"{label!r} ({n})" for label, n in rare.items())
+        warnings.warn(
+            f"labels with fewer than {min_examples} examples will be unreliable: {listed}",
+            RareLabelWarning,
+            stacklevel=2,
+        )
+    return counts
+
+
+def make_classifier(config: TrainingConfig, min_class_count: int, **params: Any) -> ThemeClassifier:
+    """The classifier a config describes (calibrated logistic regression with its C)."""
+    head = default_head(config.multi_label, min_class_count, C=config.C)
+    return ThemeClassifier(
+        encoder=config.encoder,
+        classifier=head,
+        secondary_threshold=config.secondary_threshold,
+        **params,
+    )
+
+
+def out_of_fold_proba(
+    model: ThemeClassifier, embeddings: np.ndarray, y: Sequence[Any], folds: int, seed: int
+) -> np.ndarray:
+    """Probabilities for every row from a copy of ``model`` that did not see it (k-fold,
+    stratified for single-label targets)."""
+    multilabel = is_multilabel(y)
+    splitter = (KFold if multilabel else StratifiedKFold)(folds, shuffle=True, random_state=seed)
+    target = np.zeros(len(y)) if multilabel else np.asarray(y)
+    proba: np.ndarray | None = None
+    for train_idx, test_idx in splitter.split(embeddings, target):
+        fold = clone(model).fit_embeddings(embeddings[train_idx], _take(y, train_idx))
+        part = fold.proba_from_embeddings(embeddings[test_idx])
+        if proba is None:
+            proba, classes = np.zeros((len(y), part.shape[1])), list(fold.classes_)
+        if list(fold.classes_) != classes:
+            raise ComplaintThemesError(
+                "a cross-validation fold lacked a label; use fewer folds or more examples"
+            )
+        proba[test_idx] = part
+    assert proba is not None
+    return proba
+
+
+def _take(y: Sequence[Any], index: np.ndarray) -> Any:
+    return y[index] if isinstance(y, np.ndarray) else [y[i] for i in index]
+
+
+def train_model(
+    texts: Sequence[str],
+    y: Sequence[Any],
+    config: TrainingConfig | None = None,
+    cache: EmbeddingCache | str | bool | None = None,
+    encoder: str | Encoder | None = None,
+    progress: bool = False,
+) -> tuple[ThemeClassifier, dict[str, Any]]:
+    """Fit a model and choose its review threshold on out-of-fold predictions.
+
+    Returns the fitted model and a report with label counts and the cross-validated scores.
+    ``encoder`` overrides ``config.encoder`` (tests pass a fake encoder object).
+    """
+    config = config or TrainingConfig()
+    counts = check_labels(y, config.multi_label, config.min_examples)
+    folds = min(config.cv_folds, min(counts.values()))
+    model = make_classifier(config, min(counts.values()), cache=cache, progress=progress)
+    if encoder is not None:
+        model.set_params(encoder=encoder)
+    embeddings = model.embed(list(texts))
+    report: dict[str, Any] = {"label_counts": dict(sorted(counts.items())), "n": len(texts)}
+    if folds >= 2:
+        oof = out_of_fold_proba(model, embeddings, y, folds, config.seed)
+        if not config.multi_label:
+            classes = sorted(counts)
+            threshold = choose_review_threshold(oof, y, classes, config.review_target_accuracy)
+            model.set_params(review_threshold=threshold)
+            report["cv"] = score(y, oof, classes, threshold)
+        report["cv_folds"] = folds
+    model.fit_embeddings(embeddings, y)
+    return model, report
