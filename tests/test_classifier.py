@@ -1,0 +1,113 @@
+"""ThemeClassifier follows the scikit-learn estimator contract and reports its themes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from complaint_themes import ComplaintThemesError, ThemeClassifier, zero_shot_model
+from complaint_themes.errors import InputError
+
+
+def make(encoder, **kw):
+    return ThemeClassifier(encoder=encoder, cache=False, **kw)
+
+
+def test_init_stores_params_only(encoder):
+    model = make(encoder, review_threshold=0.7)
+    assert model.get_params()["review_threshold"] == 0.7
+    assert not hasattr(model, "classes_")
+    with pytest.raises(NotFittedError, match="not fitted"):
+        model.predict(["anything"])
+
+
+def test_fit_predict_single_label(texts, themes, encoder):
+    model = make(encoder).fit(texts, themes)
+    assert list(model.classes_) == sorted(set(themes))
+    proba = model.predict_proba(texts)
+    assert proba.shape == (len(texts), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+    assert (model.predict(texts) == np.asarray(themes)).mean() >= 0.8
+
+
+def test_accepts_a_pandas_series(texts, themes, encoder):
+    model = make(encoder).fit(pd.Series(texts), pd.Series(themes))
+    assert model.predict(pd.Series(texts[:2])).shape == (2,)
+
+
+def test_clone_pipeline_and_cross_val(texts, themes, encoder):
+    model = make(encoder, classifier=LogisticRegression(C=10))
+    copy = clone(model)
+    assert copy.get_params()["classifier"].C == 10 and not hasattr(copy, "classifier_")
+    pipe = Pipeline([("clean", FunctionTransformer(lambda xs: [x.lower() for x in xs])),
+                     ("themes", model)])
+    assert pipe.fit(texts, themes).predict(texts[:1]).shape == (1,)
+    scores = cross_val_score(model, texts, themes, cv=3)
+    assert scores.shape == (3,) and scores.mean() > 0.3
+    search = GridSearchCV(model, {"classifier__C": [0.1, 10]}, cv=3).fit(texts, themes)
+    assert search.best_params_["classifier__C"] in (0.1, 10)
+
+
+def test_multilabel_targets(texts, themes, encoder):
+    y = [[t] if i % 2 else [t, "service_standard"] for i, t in enumerate(themes)]
+    model = make(encoder).fit(texts, y)
+    assert model.multilabel_
+    assert "service_standard" in model.classes_
+    predicted = model.predict(texts)
+    assert predicted.shape == (len(texts), 4) and set(np.unique(predicted)) <= {0, 1}
+    assert model.predict_proba(texts).shape == (len(texts), 4)
+
+
+def test_predict_themes_columns_and_review(texts, themes, encoder):
+    model = make(encoder, review_threshold=0.999, secondary_threshold=0.0).fit(texts, themes)
+    table = model.predict_themes(texts)
+    assert list(table.columns[:4]) == ["theme", "theme_confidence", "secondary_themes",
+                                       "needs_review"]
+    assert [c for c in table.columns if c.startswith("prob_")] == [
+        f"prob_{c}" for c in model.classes_]
+    assert table["needs_review"].all()  # nothing reaches 0.999
+    # with threshold 0 every other theme is secondary, most probable first
+    first = table.iloc[0]
+    others = first["secondary_themes"].split("|")
+    assert first["theme"] not in others and len(others) == 2
+    assert first[f"prob_{others[0]}"] >= first[f"prob_{others[1]}"]
+    relaxed = model.set_params(review_threshold=0.0).predict_themes(texts)
+    assert not relaxed["needs_review"].any()
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (["fine text", float("nan")], r"row 1 is float \(nan\)"),
+        (["fine text", None, "more"], r"row 1 is NoneType \(None\)"),
+        ("one string", "not a single string"),
+    ],
+)
+def test_bad_texts_name_the_row(bad, message, texts, themes, encoder):
+    model = make(encoder).fit(texts, themes)
+    with pytest.raises(InputError, match=message):
+        model.predict(bad)
+
+
+def test_single_class_is_refused(texts, encoder):
+    with pytest.raises(ComplaintThemesError, match="at least two themes"):
+        make(encoder).fit(texts, ["communication"] * len(texts))
+
+
+def test_zero_shot_and_few_shot(texts, themes, encoder):
+    zero = zero_shot_model(encoder=encoder, cache=False)
+    assert list(zero.classes_) == ["communication", "failure_to_provide", "service_standard",
+                                   "staff_attitude"]
+    few = zero_shot_model(encoder=encoder, examples=(texts, themes), cache=False)
+    # adding labelled complaints moves prototypes towards them
+    assert (few.predict(texts) == np.asarray(themes)).mean() > (
+        zero.predict(texts) == np.asarray(themes)).mean()
+    with pytest.raises(ComplaintThemesError, match="not in the taxonomy: \\['noise'\\]"):
+        zero_shot_model(encoder=encoder, examples=(["x"], ["noise"]), cache=False)

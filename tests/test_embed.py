@@ -1,0 +1,39 @@
+"""The embedding cache: each text is encoded once per encoder, across calls and processes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from complaint_themes.embed import EmbeddingCache, embed, load_encoder
+from complaint_themes.errors import ComplaintThemesError
+
+
+def test_no_text_is_encoded_twice(tmp_path, encoder):
+    cache = EmbeddingCache(tmp_path)
+    first = embed(["a b", "c d", "a b"], encoder, cache=cache)
+    assert encoder.seen == ["a b", "c d"]  # the duplicate is encoded once
+    second = embed(["c d", "e f", "a b"], encoder, cache=EmbeddingCache(tmp_path))
+    assert encoder.seen == ["a b", "c d", "e f"]  # only the new text
+    np.testing.assert_array_equal(first[1], second[0])
+    np.testing.assert_array_equal(first[0], second[2])
+
+
+def test_cache_key_includes_the_encoder(tmp_path, encoder):
+    cache = EmbeddingCache(tmp_path)
+    embed(["same text"], encoder, cache=cache)
+    other = type(encoder)()
+    other.model_id = "another-model"
+    embed(["same text"], other, cache=cache)
+    assert other.seen == ["same text"]
+
+
+def test_cache_false_always_encodes(encoder):
+    embed(["x y"], encoder, cache=False)
+    embed(["x y"], encoder, cache=False)
+    assert encoder.seen == ["x y", "x y"]
+
+
+def test_unknown_encoder_name():
+    with pytest.raises(ComplaintThemesError, match="unknown encoder 'bert-huge'"):
+        load_encoder("bert-huge")

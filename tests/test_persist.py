@@ -1,0 +1,73 @@
+"""Model folders: round trip, and refusal of wrong, tampered or unsafe folders."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import skops.io as sio
+
+from complaint_themes import load_model
+from complaint_themes.errors import ModelError
+from complaint_themes.persist import FORMAT_VERSION, _sha256
+
+
+def test_round_trip_gives_the_same_predictions(model_dir, texts, themes):
+    from complaint_themes import ThemeClassifier
+
+    original = ThemeClassifier(encoder="hashing", cache=False).fit(texts, themes)
+    loaded = load_model(model_dir)
+    np.testing.assert_allclose(loaded.predict_proba(texts), original.predict_proba(texts))
+    assert list(loaded.classes_) == sorted(set(themes))
+    meta = json.loads((model_dir / "meta.json").read_text())
+    assert meta["format_version"] == FORMAT_VERSION and meta["encoder"] == "hashing"
+    assert [t["id"] for t in meta["taxonomy"]["themes"]][0] == "service_standard"
+    card = (model_dir / "MODEL_CARD.md").read_text()
+    assert "## Themes" in card and "| held_out | 3 | 0.500 |" in card
+
+
+def test_saving_replaces_the_folder_whole(model_dir, texts, themes):
+    from complaint_themes import ThemeClassifier, save_model
+
+    (model_dir / "stale.txt").write_text("old")
+    model = ThemeClassifier(encoder="hashing", cache=False).fit(texts, themes)
+    save_model(model, model_dir)
+    assert sorted(p.name for p in model_dir.iterdir()) == ["MODEL_CARD.md", "head.skops",
+                                                           "meta.json"]
+
+
+def test_missing_folder_and_meta(tmp_path):
+    with pytest.raises(ModelError, match="does not exist"):
+        load_model(tmp_path / "nope")
+    with pytest.raises(ModelError, match="meta.json is missing"):
+        load_model(tmp_path)
+
+
+def test_other_format_version_names_both(model_dir):
+    meta = json.loads((model_dir / "meta.json").read_text())
+    meta["format_version"] = 99
+    (model_dir / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="format version 99; .* reads format version 1"):
+        load_model(model_dir)
+
+
+def test_tampered_head_is_refused(model_dir):
+    (model_dir / "head.skops").write_bytes((model_dir / "head.skops").read_bytes() + b"x")
+    with pytest.raises(ModelError, match="does not match the checksum"):
+        load_model(model_dir)
+
+
+class Payload:
+    """Stands for an object an attacker would smuggle into a model folder."""
+
+
+def test_unknown_types_are_never_loaded(model_dir):
+    head = model_dir / "head.skops"
+    sio.dump({"head": Payload()}, head)
+    meta = json.loads((model_dir / "meta.json").read_text())
+    meta["head_sha256"] = _sha256(head)  # a careful attacker also fixes the checksum
+    (model_dir / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="contains types this library does not load: "
+                                         "test_persist.Payload"):
+        load_model(model_dir)
