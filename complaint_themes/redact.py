@@ -20,7 +20,8 @@ CREDIT_CARD, IBAN_CODE    Presidio (checksum validated)                         
 
 US recognisers (SSN, driving licence, bank numbers...) are left out: on UK text they fire on
 postcode fragments ("N17" came out as a US driving licence). A street name on its own ("Elm
-Road") is kept: it names no household and tells the council where a problem is. Presidio's
+Road") is kept: it names no household and tells the council where a problem is (spaCy tags
+some street names as PERSON; a PERSON ending in a street word is not redacted). Presidio's
 e-mail check uses ``tldextract``, which would fetch the public suffix list from the internet on
 first use; :func:`_offline_tldextract` points it at the snapshot bundled with tldextract, so
 redaction never touches the network.
@@ -83,6 +84,16 @@ UK_PHONE_PATTERN = (
 """A UK number in any common spacing: ``07700 900123``, ``+44 (0)20 7946 0018``, ``0161-496-0000``.
 Added beside python-phonenumbers, which rejects numbers from Ofcom's ranges reserved for
 fiction and examples, which are what test and training texts use."""
+
+
+def is_street_name(span: str) -> bool:
+    """True for a name that ends in a street word ("Mill Lane"): spaCy often tags it PERSON."""
+    words = span.split()
+    return len(words) >= 2 and words[-1].rstrip(".").title() in _STREET_SUFFIXES
+
+
+def _is_street(finding: Any, text: str) -> bool:
+    return finding.entity_type == "PERSON" and is_street_name(text[finding.start : finding.end])
 
 
 def _offline_tldextract() -> None:
@@ -192,6 +203,7 @@ class Redactor:
             entities=self.entities,
             score_threshold=self.score_threshold,
         )
+        findings = [f for f in findings if not _is_street(f, text)]
         operators = {
             e: OperatorConfig("replace", {"new_value": PLACEHOLDERS[e]}) for e in self.entities
         }
