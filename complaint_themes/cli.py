@@ -62,3 +62,105 @@ def classify(input_path, output_path, model_dir, text_column, id_column, encodin
         click.echo(f"note: {input_path.name} was read as Windows-1252 (cp1252)", err=True)
     click.echo(summarise(result))
     click.echo(f"wrote {output_path}")
+
+
+def label_options(command):
+    """Options shared by `train` and `evaluate` for reading a labelled file."""
+    for option in reversed([
+        click.option("--text-column", default=None, help="Text column [default: text]."),
+        click.option("--label-column", default=None, help="Label column [default: theme]."),
+        click.option("--multi-label", is_flag=True, default=None,
+                     help="Each label cell holds several labels."),
+        click.option("--label-sep", default=None, help='Separator of labels [default: "|"].'),
+        click.option("--encoding", default=None, help="CSV encoding when not UTF-8 or cp1252."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _config(config_path: Path | None, **given):
+    """The training config from --config, with command-line options taking precedence."""
+    from dataclasses import replace
+
+    from .config import TrainingConfig
+
+    base = TrainingConfig.from_toml(config_path) if config_path else TrainingConfig()
+    return replace(base, **{k: v for k, v in given.items() if v is not None})
+
+
+@cli.command()
+@click.argument("labelled", type=INPUT)
+@click.option("-o", "--output", "model_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Model folder to write.")
+@label_options
+@click.option("--taxonomy", "taxonomy_path", type=INPUT, default=None,
+              help="TOML file defining the labels (see complaint_themes/data/).")
+@click.option("--config", "config_path", type=INPUT, default=None,
+              help="Training config TOML, e.g. training/configs/default.toml.")
+def train(labelled, model_dir, text_column, label_column, multi_label, label_sep, encoding,
+          taxonomy_path, config_path):
+    """Train a model folder on the labelled cases in LABELLED."""
+    import warnings
+
+    from .io import read_table
+    from .train import RareLabelWarning, train_from_table
+
+    with user_errors(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RareLabelWarning)
+        config = _config(config_path, text_column=text_column, label_column=label_column,
+                         multi_label=multi_label, label_sep=label_sep)
+        df = read_table(labelled, encoding=encoding)
+        model, report = train_from_table(df, labelled.name, model_dir, config, taxonomy_path,
+                                         progress=sys.stderr.isatty())
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
+    counts = ", ".join(f"{k} {v}" for k, v in report["label_counts"].items())
+    click.echo(f"trained on {report['n']} texts: {counts}")
+    if "cv" in report:
+        cv = report["cv"]
+        click.echo(f"{report['cv_folds']}-fold cross-validated macro-F1 {cv['macro_f1']:.3f}; "
+                   f"needs_review below confidence {model.review_threshold}")
+    click.echo(f"wrote {model_dir}")
+
+
+@cli.command()
+@click.argument("labelled", type=INPUT)
+@click.option("--model", "model_dir", type=MODEL_DIR, default=None,
+              help="Model folder (default: the bundled council-themes model).")
+@click.option("-o", "--output", "report_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Report folder to write.")
+@label_options
+@click.option("--cv", type=click.IntRange(min=2), default=None,
+              help="Cross-validate the model's configuration on LABELLED with K folds.")
+@click.option("--learning-curve", is_flag=True,
+              help="Also plot macro-F1 against the number of labelled examples per theme.")
+def evaluate(labelled, model_dir, report_dir, text_column, label_column, multi_label,
+             label_sep, encoding, cv, learning_curve):
+    """Score a model against the labelled cases in LABELLED; write REPORT_DIR/report.html."""
+    from .io import label_column as read_labels
+    from .io import read_table, text_column as read_texts
+    from .persist import load_model
+    from .report import evaluate_to_folder
+    from .taxonomy import Taxonomy
+
+    with user_errors():
+        config = _config(None, text_column=text_column, label_column=label_column,
+                         multi_label=multi_label, label_sep=label_sep)
+        df = read_table(labelled, encoding=encoding)
+        texts = read_texts(df, config.text_column, labelled.name)
+        y = read_labels(df, config.label_column, labelled.name, config.multi_label,
+                        config.label_sep)
+        keep = [i for i, t in enumerate(texts) if t is not None]
+        model = load_model(model_dir, progress=sys.stderr.isatty())
+        taxonomy = model.meta_.get("taxonomy")
+        metrics = evaluate_to_folder(
+            model, [texts[i] for i in keep], [y[i] for i in keep], report_dir, cv=cv,
+            taxonomy=Taxonomy.from_dict(taxonomy) if taxonomy else None, curve=learning_curve)
+    if len(keep) < len(texts):
+        click.echo(f"skipped {len(texts) - len(keep)} rows with empty text", err=True)
+    click.echo(f"{metrics['n']} texts: macro-F1 {metrics['macro_f1']:.3f}, "
+               f"micro-F1 {metrics['micro_f1']:.3f} ({metrics['method']})")
+    if "needs_review_share" in metrics:
+        click.echo(f"needs_review {metrics['needs_review_share']:.1%}; accuracy of the rest "
+                   f"{metrics['accuracy_of_rest']}")
+    click.echo(f"wrote {report_dir / 'report.html'}")

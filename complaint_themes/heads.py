@@ -16,17 +16,21 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+MIN_TO_CALIBRATE = 10
+
 
 def default_head(multilabel: bool, min_class_count: int, C: float = 4.0) -> BaseEstimator:
-    """Logistic regression, calibrated by Platt scaling over up to 5 internal folds.
+    """Logistic regression (balanced class weights) with temperature-scaled probabilities.
 
-    With fewer than 2 examples of some class there is nothing to calibrate on, so the plain
-    logistic regression (whose probabilities are already close to calibrated) is returned.
+    Temperature scaling (one parameter, fitted on out-of-fold predictions over up to 5
+    folds, ``ensemble=False``) calibrates the probabilities without changing which theme
+    wins. Below ``MIN_TO_CALIBRATE`` examples of some class there is too little held-out data
+    to calibrate on, and the plain logistic regression is returned.
     """
     head: BaseEstimator = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
-    folds = min(5, min_class_count)
-    if folds >= 2:
-        head = CalibratedClassifierCV(head, method="sigmoid", cv=folds)
+    if min_class_count >= MIN_TO_CALIBRATE:
+        method = "sigmoid" if multilabel else "temperature"
+        head = CalibratedClassifierCV(head, method=method, cv=5, ensemble=False)
     return OneVsRestClassifier(head) if multilabel else head
 
 

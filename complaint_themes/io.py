@@ -139,3 +139,29 @@ def check_texts(texts: Sequence[object] | pd.Series, name: str = "X") -> list[st
                 f"{type(value).__name__} ({value!r}). Drop or fill empty complaints first."
             )
     return items  # type: ignore[return-value]
+
+
+def label_column(
+    df: pd.DataFrame,
+    column: str,
+    source: str,
+    multi_label: bool = False,
+    sep: str = "|",
+    option: str = "--label-column",
+) -> list[str] | list[list[str]]:
+    """Return the labels of ``column``; a list of labels per row when ``multi_label``.
+
+    Raises :class:`InputError` naming the spreadsheet row of the first empty label.
+    """
+    require_columns(df, {option: column}, source)
+    labels: list = []
+    for position, value in enumerate(df[column].tolist()):
+        text = "" if is_blank(value) else str(value).strip()
+        items = [p.strip() for p in text.split(sep) if p.strip()] if multi_label else [text]
+        if not items or not items[0]:
+            raise InputError(
+                f"column {column!r} of {source}, row {position + 2} (the header is row 1) has "
+                "no label; label every row or remove the unlabelled ones"
+            )
+        labels.append(items if multi_label else items[0])
+    return labels

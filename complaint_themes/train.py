@@ -9,6 +9,7 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -122,4 +123,51 @@ def train_model(
             report["cv"] = score(y, oof, classes, threshold)
         report["cv_folds"] = folds
     model.fit_embeddings(embeddings, y)
+    return model, report
+
+
+def train_from_table(
+    df: Any,
+    source: str,
+    out_dir: str | Path,
+    config: TrainingConfig,
+    taxonomy_path: str | Path | None = None,
+    progress: bool = False,
+) -> tuple[ThemeClassifier, dict[str, Any]]:
+    """Train on a labelled table and save the model folder; return the model and report."""
+    import hashlib
+    import json
+
+    from .io import label_column, text_column
+    from .persist import save_model
+    from .taxonomy import load_taxonomy
+
+    texts = text_column(df, config.text_column, source)
+    blank = next((i for i, t in enumerate(texts) if t is None), None)
+    if blank is not None:
+        raise ComplaintThemesError(
+            f"column {config.text_column!r} of {source}, row {blank + 2} (the header is row 1) "
+            "is empty; a training example needs its text"
+        )
+    y = label_column(df, config.label_column, source, config.multi_label, config.label_sep)
+    found = {label for row in y for label in row} if config.multi_label else set(y)
+    taxonomy = load_taxonomy(taxonomy_path) if taxonomy_path else None
+    if taxonomy is not None and not found <= set(taxonomy.ids):
+        raise ComplaintThemesError(
+            f"labels not defined in {taxonomy_path}: {sorted(found - set(taxonomy.ids))}"
+        )
+    if taxonomy is None and found <= set(load_taxonomy().ids):
+        taxonomy = load_taxonomy()
+    model, report = train_model(texts, y, config, progress=progress)
+    payload = json.dumps([texts, y], ensure_ascii=False).encode()
+    training = {
+        "data": source,
+        "data_sha256": hashlib.sha256(payload).hexdigest(),
+        "n_train": len(texts),
+        "label_counts": report["label_counts"],
+        "config": config.to_dict(),
+        "command": "complaint-themes train",
+    }
+    metrics = {"cv_train": report["cv"]} if "cv" in report else {}
+    save_model(model, out_dir, taxonomy=taxonomy, metrics=metrics, training=training)
     return model, report

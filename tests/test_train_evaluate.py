@@ -1,0 +1,142 @@
+"""`train` and `evaluate`: round trips on tiny data with the torch-free hashing encoder."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from complaint_themes import load_model
+from complaint_themes.cli import cli
+
+HASHING = '[training]\nencoder = "hashing"\ncv_folds = 3\nmin_examples = 3\n'
+
+
+@pytest.fixture
+def config(tmp_path):
+    path = tmp_path / "hashing.toml"
+    path.write_text(HASHING)
+    return path
+
+
+@pytest.fixture
+def labelled(tmp_path, texts, themes):
+    df = pd.DataFrame({"complaint": texts * 2, "code": themes * 2,
+                       "codes": [f"{t}|service_standard" if i % 3 == 0 else t
+                                 for i, t in enumerate(themes * 2)]})
+    path = tmp_path / "labelled.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_train_then_evaluate_single_label(labelled, config, tmp_path):
+    model_dir, report = tmp_path / "my-model", tmp_path / "report"
+    result = run("train", labelled, "-o", model_dir, "--text-column", "complaint",
+                 "--label-column", "code", "--config", config)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        "trained on 18 texts: communication 6, failure_to_provide 6, staff_attitude 6")
+    meta = json.loads((model_dir / "meta.json").read_text())
+    assert meta["training"]["config"]["label_column"] == "code"
+    assert meta["training"]["config"]["encoder"] == "hashing"
+    assert len(meta["training"]["data_sha256"]) == 64
+    assert "cv_train" in meta["metrics"]
+    assert "3-fold cross-validated macro-F1" in result.output
+
+    result = run("evaluate", labelled, "--model", model_dir, "-o", report,
+                 "--text-column", "complaint", "--label-column", "code")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("18 texts: macro-F1 ")
+    files = {p.name for p in report.iterdir()}
+    assert {"report.html", "metrics.json", "confusion.png", "calibration.png"} <= files
+    metrics = json.loads((report / "metrics.json").read_text())
+    assert set(metrics["per_theme"]) == {"communication", "failure_to_provide",
+                                         "staff_attitude"}
+    assert 0 <= metrics["needs_review_share"] <= 1
+    assert sum(map(sum, metrics["confusion"]["matrix"])) == 18
+
+
+def test_evaluate_with_cv_and_learning_curve(labelled, config, tmp_path):
+    model_dir, report = tmp_path / "m", tmp_path / "r"
+    run("train", labelled, "-o", model_dir, "--text-column", "complaint",
+        "--label-column", "code", "--config", config)
+    result = run("evaluate", labelled, "--model", model_dir, "-o", report, "--cv", 3,
+                 "--learning-curve", "--text-column", "complaint", "--label-column", "code")
+    assert result.exit_code == 0, result.output
+    assert "(3-fold cross-validation of the model's configuration on this file)" in result.output
+    metrics = json.loads((report / "metrics.json").read_text())
+    methods = {row["method"] for row in metrics["learning_curve"]}
+    assert methods == {"logistic regression", "definitions + examples"}
+    assert (report / "learning_curve.png").stat().st_size > 1000
+
+
+def test_multilabel_round_trip(labelled, config, tmp_path):
+    model_dir, report = tmp_path / "ml", tmp_path / "mlr"
+    result = run("train", labelled, "-o", model_dir, "--text-column", "complaint",
+                 "--label-column", "codes", "--multi-label", "--config", config)
+    assert result.exit_code == 0, result.output
+    model = load_model(model_dir)
+    assert model.multilabel_ and "service_standard" in model.classes_
+    result = run("evaluate", labelled, "--model", model_dir, "-o", report, "--multi-label",
+                 "--text-column", "complaint", "--label-column", "codes")
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((report / "metrics.json").read_text())
+    assert set(metrics["per_theme"]) == {"communication", "failure_to_provide",
+                                         "service_standard", "staff_attitude"}
+
+
+def test_one_class_is_an_error(tmp_path, config, texts):
+    path = tmp_path / "one.csv"
+    pd.DataFrame({"text": texts, "theme": ["communication"] * len(texts)}).to_csv(path,
+                                                                                  index=False)
+    result = run("train", path, "-o", tmp_path / "m", "--config", config)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: the labels hold a single class ('communication'); a model needs at least two")
+
+
+def test_empty_label_names_the_row(tmp_path, config, texts, themes):
+    path = tmp_path / "gaps.csv"
+    pd.DataFrame({"text": texts, "theme": [*themes[:4], "", *themes[5:]]}).to_csv(
+        path, index=False)
+    result = run("train", path, "-o", tmp_path / "m", "--config", config)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: column 'theme' of gaps.csv, row 6 (the header is row 1) has no label; "
+        "label every row or remove the unlabelled ones")
+
+
+def test_missing_label_column(labelled, config, tmp_path):
+    result = run("train", labelled, "-o", tmp_path / "m", "--text-column", "complaint",
+                 "--config", config)
+    assert result.output.strip() == (
+        "Error: column 'theme' not found in labelled.csv; available: complaint, code, codes "
+        "(use --label-column)")
+
+
+def test_rare_labels_are_warned_with_counts(tmp_path, config, texts, themes):
+    path = tmp_path / "rare.csv"
+    rows = pd.DataFrame({"text": texts * 2 + ["Lost my library card and was charged"],
+                         "theme": themes * 2 + ["libraries"]})
+    rows.to_csv(path, index=False)
+    result = run("train", path, "-o", tmp_path / "m", "--config", config)
+    assert "warning: labels with fewer than 3 examples will be unreliable: 'libraries' (1)" \
+        in result.output
+    assert result.exit_code == 0, result.output
+
+
+def test_labels_outside_the_taxonomy(labelled, config, tmp_path):
+    taxonomy = tmp_path / "tax.toml"
+    taxonomy.write_text('name = "mini"\n[[themes]]\nid = "communication"\n'
+                        'definition = "Not told."\n')
+    result = run("train", labelled, "-o", tmp_path / "m", "--text-column", "complaint",
+                 "--label-column", "code", "--taxonomy", taxonomy, "--config", config)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"Error: labels not defined in {taxonomy}: ['failure_to_provide', 'staff_attitude']")
