@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils.validation import check_is_fitted
 
+from .clean import clean_text
 from .embed import DEFAULT_ENCODER, Encoder, EmbeddingCache, embed
 from .errors import ComplaintThemesError
 from .heads import PrototypeClassifier, default_head
@@ -46,6 +47,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         stores the value chosen on out-of-fold predictions (see ``training/train_default.py``).
     secondary_threshold : float, default=0.25
         Other themes at or above this probability are listed as ``secondary_themes``.
+    clean : bool, default=True
+        Remove markup, quoted replies and signatures before embedding
+        (:func:`complaint_themes.clean.clean_text`).
     cache : EmbeddingCache, folder, True/None (default folder) or False, default=None
     batch_size : int, default=64
     progress : bool, default=False
@@ -67,6 +71,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         classifier: BaseEstimator | None = None,
         review_threshold: float = 0.5,
         secondary_threshold: float = 0.25,
+        clean: bool = True,
         cache: EmbeddingCache | str | Path | bool | None = None,
         batch_size: int = 64,
         progress: bool = False,
@@ -75,6 +80,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.classifier = classifier
         self.review_threshold = review_threshold
         self.secondary_threshold = secondary_threshold
+        self.clean = clean
         self.cache = cache
         self.batch_size = batch_size
         self.progress = progress
@@ -83,6 +89,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def embed(self, X: Sequence[str] | pd.Series) -> np.ndarray:
         """Embeddings of ``X`` with this model's encoder (cached; each text encoded once)."""
         texts = check_texts(X)
+        if self.clean:
+            texts = [clean_text(t) for t in texts]
         return embed(
             texts, self.encoder, cache=self.cache, batch_size=self.batch_size,
             progress=self.progress,

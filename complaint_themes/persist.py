@@ -98,6 +98,7 @@ def save_model(
             "multilabel": bool(model.multilabel_),
             "review_threshold": float(model.review_threshold),
             "secondary_threshold": float(model.secondary_threshold),
+            "clean": bool(model.clean),
             "taxonomy": taxonomy.to_dict() if taxonomy is not None else None,
             "training": training or {},
             "metrics": metrics or {},
@@ -172,6 +173,7 @@ def load_model(directory: str | Path | None = None, **params: Any) -> ThemeClass
         encoder=meta["encoder"],
         review_threshold=meta.get("review_threshold", 0.5),
         secondary_threshold=meta.get("secondary_threshold", 0.25),
+        clean=meta.get("clean", True),
     ).set_params(**params)
     model.classifier_ = head
     model.multilabel_ = bool(meta.get("multilabel", False))
