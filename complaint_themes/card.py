@@ -7,17 +7,19 @@ from typing import Any
 
 
 def _figures_table(metrics: dict[str, Any]) -> list[str]:
-    rows = ["| evaluation set | n | macro-F1 | micro-F1 / accuracy | needs_review | accuracy of rest |",
-            "|---|---|---|---|---|---|"]
+    rows = [
+        "| evaluation set | n | macro-F1 | micro-F1 / accuracy | needs_review | accuracy of rest |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, m in metrics.items():
         if not isinstance(m, dict) or "macro_f1" not in m:
             continue
-        review = m.get("needs_review_share")
-        rest = m.get("accuracy_of_rest")
+        review = "" if m.get("needs_review_share") is None else f"{m['needs_review_share']:.1%}"
+        rest = "" if m.get("accuracy_of_rest") is None else f"{m['accuracy_of_rest']:.3f}"
         rows.append(
             f"| {name} | {m.get('n', '')} | {m['macro_f1']:.3f} | "
             f"{m.get('accuracy', m.get('micro_f1', 0)):.3f} | "
-            f"{'' if review is None else f'{review:.1%}'} | {'' if rest is None else f'{rest:.3f}'} |"
+            f"{review} | {rest} |"
         )
     return rows
 
@@ -44,11 +46,12 @@ def render_card(meta: dict[str, Any], notes: str = "") -> str:
             lines += ["Not: " + "; ".join(theme["excludes"]) + ".", ""]
     if not taxonomy:
         lines += [", ".join(f"`{c}`" for c in meta["classes"]), ""]
+    digest = str(training.get("data_sha256", ""))[:16]
     lines += [
         "## Training",
         "",
         f"- data: {training.get('data', 'not recorded')} "
-        f"({training.get('n_train', '?')} texts, sha256 `{str(training.get('data_sha256', ''))[:16]}`)",
+        f"({training.get('n_train', '?')} texts, sha256 `{digest}`)",
         f"- label counts: {training.get('label_counts', {})}",
         f"- config: `{training.get('config', {})}`",
         f"- command: `{training.get('command', 'not recorded')}`",

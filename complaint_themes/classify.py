@@ -18,7 +18,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils.validation import check_is_fitted
 
 from .clean import clean_text
-from .embed import DEFAULT_ENCODER, Encoder, EmbeddingCache, embed
+from .embed import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed
 from .errors import ComplaintThemesError
 from .heads import PrototypeClassifier, default_head
 from .io import check_texts

@@ -106,7 +106,8 @@ def save_model(
             "head_sha256": _sha256(staging / "head.skops"),
         }
         (staging / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        (staging / "MODEL_CARD.md").write_text(render_card(meta, notes=card or ""), encoding="utf-8")
+        card_text = render_card(meta, notes=card or "")
+        (staging / "MODEL_CARD.md").write_text(card_text, encoding="utf-8")
         if directory.exists():
             shutil.rmtree(directory)
         os.replace(staging, directory)
