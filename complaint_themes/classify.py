@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from .clean import clean_text
 from .embed import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed
 from .errors import ComplaintThemesError
-from .heads import PrototypeClassifier, default_head
+from .heads import PrototypeClassifier, default_head, prior_weights
 from .io import check_texts
 from .taxonomy import Taxonomy, load_taxonomy
 
@@ -42,6 +42,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     classifier : estimator or None, default=None
         Head fitted on the embeddings; ``None`` means calibrated logistic regression
         (:func:`complaint_themes.heads.default_head`).
+    class_prior : dict or None, default=None
+        Expected share of each theme in the texts the model will meet; training rows are
+        weighted to it (single-label only). None: every theme weighs the same.
     review_threshold : float, default=0.5
         A text whose top probability is below this gets ``needs_review=True``. The shipped model
         stores the value chosen on out-of-fold predictions (see ``training/train_default.py``).
@@ -69,6 +72,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self,
         encoder: str | Encoder = DEFAULT_ENCODER,
         classifier: BaseEstimator | None = None,
+        class_prior: dict[str, float] | None = None,
         review_threshold: float = 0.5,
         secondary_threshold: float = 0.25,
         clean: bool = True,
@@ -78,6 +82,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     ) -> None:
         self.encoder = encoder
         self.classifier = classifier
+        self.class_prior = class_prior
         self.review_threshold = review_threshold
         self.secondary_threshold = secondary_threshold
         self.clean = clean
@@ -130,11 +135,17 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                 )
             min_count = int(counts.min())
         head = (
-            default_head(self.multilabel_, min_count)
+            default_head(self.multilabel_, min_count, balanced=self.class_prior is None)
             if self.classifier is None
             else clone(self.classifier)
         )
-        self.classifier_ = head.fit(embeddings, target)
+        if self.class_prior is None:
+            self.classifier_ = head.fit(embeddings, target)
+        elif self.multilabel_:
+            raise ComplaintThemesError("class_prior applies to single-label targets only")
+        else:
+            weights = prior_weights(self.class_prior, target)
+            self.classifier_ = head.fit(embeddings, target, sample_weight=weights)
         self.classes_ = (
             self._binarizer_classes_ if self.multilabel_ else np.asarray(self.classifier_.classes_)
         )

@@ -24,6 +24,11 @@ class TrainingConfig:
     encoder : str, default="all-MiniLM-L6-v2"
     C : float, default=4.0
         Inverse regularisation strength of the logistic-regression head.
+    class_prior : dict or None, default=None
+        Expected share of each label in the texts the model will meet. The training data is
+        reweighted to it, so a corpus written with equal numbers per theme does not teach the
+        model that every theme is equally common. None: every label weighs the same
+        ("balanced"). Single-label only.
     cv_folds : int, default=5
         Folds for the out-of-fold predictions that choose the review threshold.
     review_target_accuracy : float, default=0.85
@@ -41,6 +46,7 @@ class TrainingConfig:
     label_sep: str = "|"
     encoder: str = DEFAULT_ENCODER
     C: float = 4.0
+    class_prior: dict[str, float] | None = None
     cv_folds: int = 5
     review_target_accuracy: float = 0.85
     secondary_threshold: float = 0.25
@@ -56,6 +62,13 @@ class TrainingConfig:
             value = getattr(self, name)
             if not 0 <= value <= 1:
                 raise ComplaintThemesError(f"{name} must be between 0 and 1, got {value}")
+        if self.class_prior is not None:
+            if self.multi_label:
+                raise ComplaintThemesError("class_prior applies to single-label training only")
+            if not self.class_prior or any(v <= 0 for v in self.class_prior.values()):
+                raise ComplaintThemesError(
+                    f"class_prior needs a positive share per label, got {self.class_prior}"
+                )
         if not self.label_sep:
             raise ComplaintThemesError("label_sep must not be empty")
 

@@ -16,22 +16,43 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .errors import ComplaintThemesError
+
 MIN_TO_CALIBRATE = 10
 
 
-def default_head(multilabel: bool, min_class_count: int, C: float = 4.0) -> BaseEstimator:
-    """Logistic regression (balanced class weights) with temperature-scaled probabilities.
+def default_head(
+    multilabel: bool,
+    min_class_count: int,
+    C: float = 4.0,
+    balanced: bool = True,
+) -> BaseEstimator:
+    """Logistic regression with temperature-scaled probabilities.
+
+    ``balanced`` weighs every theme equally whatever its share of the training data; set it
+    to False when the rows carry their own weights (a class prior, see :func:`prior_weights`).
 
     Temperature scaling (one parameter, fitted on out-of-fold predictions over up to 5
     folds, ``ensemble=False``) calibrates the probabilities without changing which theme
     wins. Below ``MIN_TO_CALIBRATE`` examples of some class there is too little held-out data
     to calibrate on, and the plain logistic regression is returned.
     """
-    head: BaseEstimator = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
+    head: BaseEstimator = LogisticRegression(C=C, max_iter=3000, class_weight="balanced" if balanced else None)
     if min_class_count >= MIN_TO_CALIBRATE:
         method = "sigmoid" if multilabel else "temperature"
         head = CalibratedClassifierCV(head, method=method, cv=5, ensemble=False)
     return OneVsRestClassifier(head) if multilabel else head
+
+
+def prior_weights(prior: dict[str, float], labels: np.ndarray) -> np.ndarray:
+    """Per-row weights that make ``labels`` look as if drawn with the shares in ``prior``."""
+    names, counts = np.unique(labels, return_counts=True)
+    missing = sorted(set(names.tolist()) - set(prior))
+    if missing:
+        raise ComplaintThemesError(f"class_prior gives no share for label(s) {missing}")
+    shares = np.array([prior[n] for n in names]) / sum(prior[n] for n in names)
+    per_label = dict(zip(names.tolist(), shares / (counts / counts.sum()), strict=True))
+    return np.array([per_label[label] for label in labels])
 
 
 class PrototypeClassifier(ClassifierMixin, BaseEstimator):

@@ -55,12 +55,15 @@ def check_labels(y: Sequence[Any], multi_label: bool, min_examples: int) -> Coun
     return counts
 
 
-def make_classifier(config: TrainingConfig, min_class_count: int, **params: Any) -> ThemeClassifier:
-    """The classifier a config describes (calibrated logistic regression with its C)."""
-    head = default_head(config.multi_label, min_class_count, C=config.C)
+def make_classifier(config: TrainingConfig, counts: Counter, **params: Any) -> ThemeClassifier:
+    """The classifier a config describes (calibrated logistic regression with its C and
+    class weights) for training data with label ``counts``."""
+    head = default_head(config.multi_label, min(counts.values()), C=config.C,
+                        balanced=config.class_prior is None)
     return ThemeClassifier(
         encoder=config.encoder,
         classifier=head,
+        class_prior=config.class_prior,
         secondary_threshold=config.secondary_threshold,
         **params,
     )
@@ -109,7 +112,7 @@ def train_model(
     config = config or TrainingConfig()
     counts = check_labels(y, config.multi_label, config.min_examples)
     folds = min(config.cv_folds, min(counts.values()))
-    model = make_classifier(config, min(counts.values()), cache=cache, progress=progress)
+    model = make_classifier(config, counts, cache=cache, progress=progress)
     if encoder is not None:
         model.set_params(encoder=encoder)
     embeddings = model.embed(list(texts))

@@ -140,3 +140,30 @@ def test_labels_outside_the_taxonomy(labelled, config, tmp_path):
     assert result.exit_code == 1
     assert result.output.strip() == (
         f"Error: labels not defined in {taxonomy}: ['failure_to_provide', 'staff_attitude']")
+
+
+def test_prior_weights_reshape_the_training_shares():
+    import numpy as np
+
+    from complaint_themes.errors import ComplaintThemesError
+    from complaint_themes.heads import prior_weights
+
+    labels = np.array(["a"] * 30 + ["b"] * 10)
+    weights = prior_weights({"a": 0.2, "b": 0.8}, labels)
+    assert weights[labels == "a"].sum() / weights[labels == "b"].sum() == pytest.approx(0.25)
+    assert weights.sum() == pytest.approx(len(labels))
+    with pytest.raises(ComplaintThemesError, match=r"no share for label\(s\) \['b'\]"):
+        prior_weights({"a": 1.0}, labels)
+
+
+def test_config_rejects_bad_prior(tmp_path):
+    from complaint_themes.config import TrainingConfig
+    from complaint_themes.errors import ComplaintThemesError
+
+    path = tmp_path / "c.toml"
+    path.write_text("[training]\nmulti_label = true\n[training.class_prior]\na = 1.0\n")
+    with pytest.raises(ComplaintThemesError, match="single-label training only"):
+        TrainingConfig.from_toml(path)
+    path.write_text("[training]\nlabel_colum = 'x'\n")
+    with pytest.raises(ComplaintThemesError, match=r"unknown setting\(s\) \['label_colum'\]"):
+        TrainingConfig.from_toml(path)
