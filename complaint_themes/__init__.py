@@ -8,6 +8,7 @@ The path a complaint takes, one module each::
     heads     classifier heads on embeddings
     persist   model folders: save_model / load_model
     batch     classify a whole table and summarise it
+    cluster*  groups of similar complaints from different residents (redact, phrases)
     cli       the `complaint-themes` command
 
 Importing the package is cheap: torch, sentence-transformers and spaCy load on first use.
@@ -20,11 +21,14 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "ClusterState",
     "ComplaintThemesError",
     "ThemeClassifier",
     "load_model",
+    "find_clusters",
     "load_taxonomy",
     "save_model",
+    "update_clusters",
     "zero_shot_model",
     "__version__",
 ]
@@ -33,10 +37,16 @@ from .errors import ComplaintThemesError
 
 if TYPE_CHECKING:
     from .classify import ThemeClassifier, zero_shot_model
+    from .cluster import find_clusters
+    from .cluster_state import ClusterState
+    from .cluster_update import update_clusters
     from .persist import load_model, save_model
     from .taxonomy import load_taxonomy
 
 _LAZY = {
+    "find_clusters": "cluster",
+    "update_clusters": "cluster_update",
+    "ClusterState": "cluster_state",
     "ThemeClassifier": "classify",
     "zero_shot_model": "classify",
     "load_model": "persist",

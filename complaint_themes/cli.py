@@ -138,7 +138,8 @@ def evaluate(labelled, model_dir, report_dir, text_column, label_column, multi_l
              label_sep, encoding, cv, learning_curve):
     """Score a model against the labelled cases in LABELLED; write REPORT_DIR/report.html."""
     from .io import label_column as read_labels
-    from .io import read_table, text_column as read_texts
+    from .io import read_table
+    from .io import text_column as read_texts
     from .persist import load_model
     from .report import evaluate_to_folder
     from .taxonomy import Taxonomy
@@ -164,3 +165,48 @@ def evaluate(labelled, model_dir, report_dir, text_column, label_column, multi_l
         click.echo(f"needs_review {metrics['needs_review_share']:.1%}; accuracy of the rest "
                    f"{metrics['accuracy_of_rest']}")
     click.echo(f"wrote {report_dir / 'report.html'}")
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=INPUT)
+@click.option("-o", "--output", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for clusters.csv, assignments.csv, clusters.json, clusters.html, state/.")
+@click.option("--model", "model_dir", type=MODEL_DIR, default=None,
+              help="Model folder for themes and embeddings (default: the bundled model).")
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--resident-column", default=None, help="Resident id (default: a row is a resident).")
+@click.option("--date-column", default=None, help="Date received (enables windows and emerging).")
+@click.option("--service-column", default=None)
+@click.option("--min-residents", type=click.IntRange(min=2), default=3, show_default=True)
+@click.option("--window-days", type=click.IntRange(min=1), default=90, show_default=True)
+@click.option("--similarity", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Cosine similarity for two complaints to be similar [default: 0.6].")
+@click.option("--previous", "state_dir", type=MODEL_DIR, default=None,
+              help="state/ folder of an earlier run: add INPUT to its clusters, keeping ids "
+                   "(its similarity, min-residents and window-days are used).")
+@click.option("--encoding", default=None, help="CSV encoding when not UTF-8 or cp1252.")
+def clusters(input_path, out_dir, model_dir, text_column, resident_column, date_column,
+             service_column, min_residents, window_days, similarity, state_dir, encoding):
+    """Find groups of similar complaints from different residents in INPUT."""
+    from .cluster import DEFAULT_SIMILARITY, find_clusters
+    from .cluster_report import write_cluster_report
+    from .cluster_update import update_clusters
+    from .io import read_table
+    from .persist import load_model
+
+    columns = dict(text_column=text_column, resident_column=resident_column,
+                   date_column=date_column, service_column=service_column,
+                   source=input_path.name)
+    with user_errors():
+        df = read_table(input_path, encoding=encoding)
+        model = load_model(model_dir, progress=sys.stderr.isatty())
+        if state_dir is not None:
+            result = update_clusters(state_dir, df, model=model, **columns)
+        else:
+            result = find_clusters(df, model=model, min_residents=min_residents,
+                                   window_days=window_days,
+                                   similarity=similarity or DEFAULT_SIMILARITY, **columns)
+        write_cluster_report(result, out_dir, title=f"Clusters in {input_path.name}")
+    click.echo(result.summary())
+    click.echo(f"wrote {out_dir}")

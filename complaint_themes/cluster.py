@@ -35,9 +35,12 @@ from .cluster_inputs import Batch, check_settings, read_batch, row_themes
 from .cluster_stats import Members, summarise
 from .errors import ComplaintThemesError, InputError
 
-DEFAULT_SIMILARITY = 0.55
-"""Default cosine threshold for all-MiniLM-L6-v2 embeddings (see ``benchmarks/`` for a sweep).
-Raise it for tighter, more literal clusters; lower it to group looser paraphrases."""
+DEFAULT_SIMILARITY = 0.6
+"""Default cosine threshold for all-MiniLM-L6-v2 embeddings. Differently worded complaints
+about one concrete problem typically score 0.55-0.7 with that encoder; unrelated complaints
+rarely pass 0.45. Raise it (0.65-0.7) for tighter, more literal clusters with fewer
+topic-level groups; lower it to catch looser paraphrases at the cost of mixing nearby topics.
+``benchmarks/bench_clusters.py`` shows the trade-off on planted groups and NHS feedback."""
 
 
 @dataclass
@@ -118,7 +121,7 @@ def find_clusters(
     min_residents : int, default=3
         Distinct residents inside one window for a cluster to be flagged (at least 2).
     window_days : int, default=90
-    similarity : float, default=0.55
+    similarity : float, default=0.6
         Cosine similarity for two complaints to count as similar (see
         :mod:`complaint_themes.cluster_graph`).
     themes : sequence, optional
@@ -177,7 +180,7 @@ def check_describe(describe: str) -> None:
 def batch_members(
     batch: Batch, cluster: list[str | None], themes: list[str | None] | None
 ) -> Members:
-    """Member records of the rows of ``batch`` that have a cluster (``themes`` covers only those)."""
+    """Member records of the rows of ``batch`` in a cluster (``themes`` covers only those)."""
     inside = [i for i, c in enumerate(cluster) if c is not None]
     return Members(
         cluster_id=[cluster[i] for i in inside],  # type: ignore[misc]
@@ -265,7 +268,9 @@ def resolve_as_of(as_of: Any, dates: np.ndarray | None) -> np.datetime64 | None:
         try:
             return np.datetime64(pd.Timestamp(as_of).date(), "D")
         except (ValueError, TypeError) as e:
-            raise ComplaintThemesError(f"as_of {as_of!r} is not a date (use e.g. 2025-03-01)") from e
+            raise ComplaintThemesError(
+                f"as_of {as_of!r} is not a date (use e.g. 2025-03-01)"
+            ) from e
     if dates is None or len(dates) == 0:
         return None
     return dates.max()

@@ -73,7 +73,7 @@ def describe_clusters(
                 {k: e[k] for k in ("text", "date", "service")} for e in state.examples.get(cid, [])
             ] if cid in chosen else [],
             "theme_mix": {t: round(s, 3) for t, s in theme_mix(members, idx).items()},
-            "timeline": timeline(members, cid),
+            "timeline": timeline(members, idx),
         }
     return details
 

@@ -67,13 +67,15 @@ def neighbour_graph(
     X = np.ascontiguousarray(X, dtype=np.float32)
     n = X.shape[0]
     if n <= exact_limit:
-        rows, cols, sims = _unique_pairs(*_exact_pairs(X, np.arange(n), np.arange(n), similarity), n)
+        everyone = np.arange(n)
+        rows, cols, sims = _unique_pairs(*_exact_pairs(X, everyone, everyone, similarity), n)
     else:
         rows, cols, sims = _bucketed_pairs(X, similarity, bucket_size, n_probe, seed)
     keep = rows != cols
     rows, cols, sims = rows[keep], cols[keep], sims[keep]
     graph = sparse.coo_matrix(
-        (np.concatenate([sims, sims]), (np.concatenate([rows, cols]), np.concatenate([cols, rows]))),
+        (np.concatenate([sims, sims]),
+         (np.concatenate([rows, cols]), np.concatenate([cols, rows]))),
         shape=(n, n),
     ).tocsr()
     graph.sort_indices()

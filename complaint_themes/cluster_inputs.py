@@ -107,7 +107,8 @@ def parse_dates(
         i = int(rows[bad[0]])
         raise InputError(
             f"column {date_column!r} of {source}, row {i + 2} (the header is row 1): "
-            f"{df[date_column].iloc[i]!r} is not a date; write dates like 2025-03-01 or 01/03/2025, "
+            f"{df[date_column].iloc[i]!r} is not a date; "
+            "write dates like 2025-03-01 or 01/03/2025, "
             f"fill or drop the {len(bad)} row(s) without one, or leave out --date-column"
         )
     return parsed.dt.tz_localize(None).to_numpy().astype("datetime64[D]")

@@ -111,7 +111,8 @@ def summarise(
         }
         rec.update(_window_counts(members, idx, who, min_residents, window_days, as_of))
         services = Counter(s for s in (members.service[i] for i in idx) if s)
-        rec["services"] = "; ".join(s for s, _ in sorted(services.items(), key=lambda p: (-p[1], p[0])))
+        ranked = sorted(services.items(), key=lambda p: (-p[1], p[0]))
+        rec["services"] = "; ".join(s for s, _ in ranked)
         mix = theme_mix(members, idx)
         rec["dominant_theme"] = next(iter(mix), "")
         rec["theme_mix"] = "; ".join(f"{t} {share:.0%}" for t, share in mix.items())
@@ -156,7 +157,9 @@ def _window_counts(
         "window_residents": len(current), "previous_window_residents": len(previous),
         "growth": len(current) - len(previous),
         "flagged": flagged,
-        "emerging": bool(flagged and len(current) >= min_residents and len(current) > len(previous)),
+        "emerging": bool(
+            flagged and len(current) >= min_residents and len(current) > len(previous)
+        ),
     }
 
 
@@ -170,14 +173,13 @@ def theme_mix(members: Members, idx: np.ndarray) -> dict[str, float]:
     return {t: n / total for t, n in ranked}
 
 
-def timeline(members: Members, cluster_id: str) -> list[tuple[str, int]]:
-    """Complaints per week (Monday start) from the first to the last week, zeros included."""
-    if members.date is None:
+def timeline(members: Members, idx: np.ndarray) -> list[tuple[str, int]]:
+    """Complaints per week (Monday start) of members ``idx``, first to last week, zeros kept."""
+    if members.date is None or len(idx) == 0:
         return []
-    days = members.date[[i for i, c in enumerate(members.cluster_id) if c == cluster_id]]
-    if len(days) == 0:
-        return []
-    weeks = pd.to_datetime(days).to_period("W-SUN").start_time
-    counts = weeks.value_counts()
-    full = pd.date_range(weeks.min(), weeks.max(), freq="7D")
-    return [(str(w.date()), int(counts.get(w, 0))) for w in full]
+    days = members.date[idx].astype(np.int64)
+    monday = (days - 4) // 7 * 7 + 4  # day 0, 1970-01-01, was a Thursday
+    weeks = (monday - monday.min()) // 7
+    counts = np.bincount(weeks)
+    start = int(monday.min())
+    return [(str(np.datetime64(start + 7 * k, "D")), int(n)) for k, n in enumerate(counts)]

@@ -21,8 +21,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .cluster import ClusterResult, batch_members, check_describe, finish, number_clusters
-from .cluster import resolve_as_of
+from .cluster import (
+    ClusterResult,
+    batch_members,
+    check_describe,
+    finish,
+    number_clusters,
+    resolve_as_of,
+)
 from .cluster_graph import leader_clusters, neighbour_graph
 from .cluster_inputs import read_batch, row_themes
 from .cluster_state import ClusterState

@@ -120,12 +120,14 @@ def doc_terms(doc: Any) -> set[str]:
                     if obj and len(words) + len(obj) <= 6:
                         terms.add(f"{phrase} {prep.lower_} {' '.join(obj)}")
         head = root.head
-        if root.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and head.tag_ in ("VBD", "VBN"):
+        past = head.pos_ == "VERB" and head.tag_ in ("VBD", "VBN")
+        if root.dep_ in ("dobj", "nsubjpass") and past:
             if head.lemma_.lower() not in _LIGHT_VERBS and not _is_stop(head.lower_):
                 terms.add(f"{head.lower_} {phrase}")
         if root.dep_ == "nsubj" and head.lemma_ == "be":
             for comp in head.children:
-                if comp.dep_ == "acomp" and comp.pos_ in ("ADJ", "VERB") and not _is_stop(comp.lower_):
+                describes = comp.dep_ == "acomp" and comp.pos_ in ("ADJ", "VERB")
+                if describes and not _is_stop(comp.lower_):
                     terms.add(f"{comp.lower_} {phrase}")
     for tok in doc:
         if (

@@ -71,7 +71,9 @@ _HOUSE = r"\b\d{1,4}[A-Za-z]?(?:\s?-\s?\d{1,4}[A-Za-z]?)?,?\s+"
 _STREET_WORDS = r"(?:(?:[A-Z][A-Za-z'\u2019-]*|of|the|de|le)\s+){1,3}"
 ADDRESS_PATTERN = _HOUSE + _STREET_WORDS + _SUFFIX
 """House-number address: ``14 Elm Road``, ``3a St John's Close``, ``12-14 High Street``."""
-FLAT_PATTERN = r"\b(?:[Ff]lat|[Aa]partment|[Aa]pt\.?|[Uu]nit|[Rr]oom)\s+(?:[Nn]o\.?\s*)?\d{1,4}[A-Za-z]?\b"
+FLAT_PATTERN = (
+    r"\b(?:[Ff]lat|[Aa]partment|[Aa]pt\.?|[Uu]nit|[Rr]oom)\s+(?:[Nn]o\.?\s*)?\d{1,4}[A-Za-z]?\b"
+)
 """A dwelling inside a building: ``Flat 3``, ``apartment 12b``, ``flat no. 7``."""
 TITLE_NAME_PATTERN = (
     r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Cllr|Councillor|Sir|Dame|Rev)\.?\s+"
