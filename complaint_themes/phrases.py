@@ -9,8 +9,9 @@ Candidate phrases come from the spaCy English pipeline, never from raw tokens:
   "broken lift", "they missed the garden waste collection" -> "missed garden waste collection");
 * single noun / adjective lemmas that are not stop words.
 
-Chunks that contain a person's name (spaCy ``PERSON``), an e-mail address, a URL or a number
-are dropped, so a resident's name cannot become a key phrase.
+Chunks that contain a person's name (spaCy ``PERSON``), a date or time, an e-mail address, a
+URL or a number are dropped, so a resident's name cannot become a key phrase; words about when
+or found in every complaint ("yesterday", "time", "council") are never a phrase on their own.
 
 Scoring is c-TF-IDF (as in BERTopic) on document frequencies: for a phrase *t* and cluster *c*,
 ``score = df(t, c) / n_c * log(1 + A / f(t))``, where ``df(t, c)`` counts the complaints of *c*
@@ -39,6 +40,14 @@ _LIGHT_VERBS = {
     "think", "want", "need", "ask", "see", "use", "try", "keep", "let", "put", "seem", "feel",
     "call", "send", "receive", "report", "write", "email", "ring", "contact", "explain",
 }
+_WHEN = {"DATE", "TIME"}
+_GENERIC = {
+    "time", "date", "day", "days", "week", "month", "year", "today", "yesterday", "tomorrow",
+    "morning", "afternoon", "evening", "night", "weekend", "thing", "lot", "way", "people",
+    "problem", "issue", "complaint", "council", "number", "reference", "ref", "email", "phone",
+    "call", "letter", "message",
+}
+"""Words in almost every complaint, or about when rather than what: never a phrase alone."""
 _SKIP_POS = {"DET", "PRON", "NUM", "PUNCT", "SPACE", "SYM", "CCONJ", "PART", "X", "INTJ"}
 
 
@@ -66,6 +75,8 @@ def _clean_span(tokens: Sequence[Any]) -> list[str] | None:
     for tok in tokens:
         if tok.like_email or tok.like_url or (tok.ent_type_ == "PERSON" and not _in_street(tok)):
             return None
+        if tok.ent_type_ in _WHEN:
+            return None  # "last friday", "11 aug": when, not what
         if tok.like_num or tok.pos_ == "NUM":
             continue
         if any(ch.isdigit() for ch in tok.text):
@@ -133,11 +144,12 @@ def doc_terms(doc: Any) -> set[str]:
         if (
             tok.pos_ in ("NOUN", "PROPN", "ADJ")
             and (tok.ent_type_ != "PERSON" or _in_street(tok))
+            and tok.ent_type_ not in _WHEN
             and tok.is_alpha
             and not _is_stop(tok.lower_)
         ):
             word = _word(tok)
-            if not _is_stop(word):
+            if not _is_stop(word) and word not in _GENERIC:
                 terms.add(word)
     return terms
 

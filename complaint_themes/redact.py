@@ -6,7 +6,8 @@ Redaction uses Microsoft Presidio (analyzer + anonymizer) on the spaCy English p
 ========================  =====================================================  ===============
 entity                    how it is found                                        replaced by
 ========================  =====================================================  ===============
-PERSON                    spaCy NER, plus "Mr/Mrs/Ms/Miss/Dr/Cllr Surname"       ``<PERSON>``
+PERSON                    spaCy NER, "Mr/Mrs/Ms/Miss/Dr/Cllr Surname", names     ``<PERSON>``
+                          after a sign-off, "my name is" or "Name:"
 EMAIL_ADDRESS             Presidio pattern (domain checked offline)              ``<EMAIL>``
 PHONE_NUMBER              python-phonenumbers, GB numbering plan                 ``<PHONE>``
 UK_POSTCODE               Presidio UK postcode pattern, any letter case          ``<POSTCODE>``
@@ -88,6 +89,35 @@ Added beside python-phonenumbers, which rejects numbers from Ofcom's ranges rese
 fiction and examples, which are what test and training texts use."""
 
 
+SIGN_OFF_PATTERN = (
+    r"(?:\b(?:[Tt]hanks|[Tt]hank you|[Rr]egards|[Kk]ind regards|[Bb]est wishes|[Cc]heers|"
+    r"[Yy]ours (?:sincerely|faithfully|truly)|[Mm]any thanks)[,.!]?\s*\n?\s*"
+    r"|\b[Mm]y name is\s+|\b[Nn]ame:\s*)"
+    r"(?P<name>[A-Z][a-z'\u2019-]+(?:[ \t]+[A-Z][a-z'\u2019-]+){0,2})"
+)
+"""A name after a sign-off ("Thanks, Priya Nair"), "my name is" or "Name:"; only the name
+is redacted. Small NER models miss many names, most often the one at the end of an e-mail."""
+
+
+def _sign_off_recogniser() -> Any:
+    """PERSON from :data:`SIGN_OFF_PATTERN`, reporting only the span of the name itself."""
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    pattern = re.compile(SIGN_OFF_PATTERN)
+
+    class SignOffNameRecognizer(EntityRecognizer):
+        def load(self) -> None:  # nothing to load
+            pass
+
+        def analyze(self, text, entities, nlp_artifacts=None):  # noqa: ANN001
+            return [
+                RecognizerResult("PERSON", m.start("name"), m.end("name"), 0.8)
+                for m in pattern.finditer(text)
+            ]
+
+    return SignOffNameRecognizer(supported_entities=["PERSON"], name="SignOffNameRecognizer")
+
+
 def is_street_name(span: str) -> bool:
     """True for a name that ends in a street word ("Mill Lane"): spaCy often tags it PERSON."""
     words = span.split()
@@ -131,6 +161,7 @@ def _recognisers() -> list[Any]:
             patterns=[Pattern("titled name", TITLE_NAME_PATTERN, 0.85)],
             global_regex_flags=case_sensitive,
         ),
+        _sign_off_recogniser(),
         EmailRecognizer(),
         PhoneRecognizer(supported_regions=("GB",), context=["phone", "mobile", "call", "ring"]),
         PatternRecognizer(

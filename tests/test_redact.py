@@ -20,6 +20,8 @@ from complaint_themes.redact import Redactor, redact
     ("Email me at sarah.jones@example.co.uk today.", "sarah.jones@example.co.uk", "<EMAIL>"),
     ("My NI number is AB 12 34 56 C.", "AB 12 34 56 C", "<NI_NUMBER>"),
     ("NHS number 943 476 5919 on the letter.", "943 476 5919", "<NHS_NUMBER>"),
+    ("Please sort it out.\nThanks, Priya Nair", "Priya Nair", "<PERSON>"),
+    ("Yours sincerely,\nTomasz Wojcik", "Tomasz Wojcik", "<PERSON>"),
 ])
 def test_each_identifier_kind_is_replaced(text, secret, placeholder):
     out = redact(text)
@@ -66,3 +68,8 @@ def test_unknown_entity_is_an_error():
 def test_entities_can_be_limited():
     assert Redactor(entities=["PHONE_NUMBER"]).redact("Sarah Jones, 07700 900123") == \
         "Sarah Jones, <PHONE>"
+
+
+def test_sign_off_keeps_the_greeting():
+    assert redact("Can someone call me? Kind regards, Priya Nair") == (
+        "Can someone call me? Kind regards, <PERSON>")
