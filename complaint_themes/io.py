@@ -76,11 +76,18 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
             df.to_excel(tmp, index=False, engine="openpyxl")
         else:
             df.to_parquet(tmp, index=False)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it normal permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def require_columns(df: pd.DataFrame, columns: dict[str, str | None], source: str) -> None:

@@ -46,6 +46,9 @@ _GENERIC = {
     "morning", "afternoon", "evening", "night", "weekend", "thing", "lot", "way", "people",
     "problem", "issue", "complaint", "council", "number", "reference", "ref", "email", "phone",
     "call", "letter", "message",
+    *"jan feb mar apr may jun jul aug sep sept oct nov dec".split(),
+    *"january february march april june july august september october november december".split(),
+    *"monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu fri".split(),
 }
 """Words in almost every complaint, or about when rather than what: never a phrase alone."""
 _SKIP_POS = {"DET", "PRON", "NUM", "PUNCT", "SPACE", "SYM", "CCONJ", "PART", "X", "INTJ"}
@@ -121,7 +124,8 @@ def doc_terms(doc: Any) -> set[str]:
                 run = words[start : start + size]
                 if not _is_stop(run[0]) and not _is_stop(run[-1]):
                     terms.add(" ".join(run))
-        terms.add(phrase)
+        if len(words) > 1 or words[0] not in _GENERIC:
+            terms.add(phrase)
         root = chunk.root
         for prep in root.children:
             if prep.dep_ == "prep" and prep.lower_ in _PREPOSITIONS:

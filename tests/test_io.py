@@ -77,3 +77,12 @@ def test_failed_write_leaves_no_partial_file(tmp_path):
 def test_unsupported_suffix(tmp_path):
     with pytest.raises(InputError, match="unsupported file type '.txt'"):
         read_table(tmp_path / "x.txt")
+
+
+def test_written_files_get_normal_permissions(tmp_path):
+    import os
+
+    path = write_table(pd.DataFrame({"a": [1]}), tmp_path / "out.csv")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
