@@ -71,10 +71,11 @@ class ClusterResult:
     def summary(self) -> str:
         """A few lines for a console: counts, then one line per flagged cluster."""
         c = self.clusters
+        repeats = int((c["status"] == "repeat").sum())
         lines = [
             f"{len(c)} clusters of similar complaints; {int(c['flagged'].sum())} flagged "
-            f"({int(c['emerging'].sum())} emerging), {int((c['status'] == 'repeat').sum())} "
-            "repeat complaints from a single resident"
+            f"({int(c['emerging'].sum())} emerging); {repeats} "
+            f"{'repeat' if repeats == 1 else 'repeats'} (one resident complaining more than once)"
         ]
         for row in c[c["flagged"]].itertuples():
             phrases = ", ".join(self.details[row.cluster_id]["key_phrases"][:3]) or "-"

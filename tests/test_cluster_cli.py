@@ -54,8 +54,8 @@ def test_writes_the_four_files_and_state(cases, tmp_path, model_dir):
     result = run(*args(cases, out, model_dir))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == ("1 clusters of similar complaints; 1 flagged (1 emerging), "
-                        "0 repeat complaints from a single resident")
+    assert lines[0] == ("1 clusters of similar complaints; 1 flagged (1 emerging); "
+                        "0 repeats (one resident complaining more than once)")
     assert lines[1].startswith("  C0001: 3 residents, 4 complaints (")
     assert lines[-1] == f"wrote {out}"
     clusters = read_table(out / "clusters.csv")
