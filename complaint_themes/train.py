@@ -18,7 +18,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from .classify import ThemeClassifier, is_multilabel
 from .config import TrainingConfig
-from .embed import EmbeddingCache, Encoder
+from .embed import EmbeddingCache
 from .errors import ComplaintThemesError
 from .evaluate import choose_review_threshold, score
 from .heads import default_head
@@ -101,20 +101,16 @@ def train_model(
     y: Sequence[Any],
     config: TrainingConfig | None = None,
     cache: EmbeddingCache | str | bool | None = None,
-    encoder: str | Encoder | None = None,
     progress: bool = False,
 ) -> tuple[ThemeClassifier, dict[str, Any]]:
     """Fit a model and choose its review threshold on out-of-fold predictions.
 
     Returns the fitted model and a report with label counts and the cross-validated scores.
-    ``encoder`` overrides ``config.encoder`` (tests pass a fake encoder object).
     """
     config = config or TrainingConfig()
     counts = check_labels(y, config.multi_label, config.min_examples)
     folds = min(config.cv_folds, min(counts.values()))
     model = make_classifier(config, counts, cache=cache, progress=progress)
-    if encoder is not None:
-        model.set_params(encoder=encoder)
     embeddings = model.embed(list(texts))
     report: dict[str, Any] = {"label_counts": dict(sorted(counts.items())), "n": len(texts)}
     if folds >= 2:
