@@ -50,6 +50,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         stores the value chosen on out-of-fold predictions (see ``training/train_default.py``).
     secondary_threshold : float, default=0.25
         Other themes at or above this probability are listed as ``secondary_themes``.
+    label_thresholds : list of float or None, default=None
+        Multi-label models: the probability at which each label (in ``classes_`` order) is
+        predicted; None means 0.5 for every label. ``complaint-themes train`` tunes them.
     clean : bool, default=True
         Remove markup, quoted replies and signatures before embedding
         (:func:`complaint_themes.clean.clean_text`).
@@ -75,6 +78,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         class_prior: dict[str, float] | None = None,
         review_threshold: float = 0.5,
         secondary_threshold: float = 0.25,
+        label_thresholds: Sequence[float] | None = None,
         clean: bool = True,
         cache: EmbeddingCache | str | Path | bool | None = None,
         batch_size: int = 64,
@@ -85,6 +89,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.class_prior = class_prior
         self.review_threshold = review_threshold
         self.secondary_threshold = secondary_threshold
+        self.label_thresholds = label_thresholds
         self.clean = clean
         self.cache = cache
         self.batch_size = batch_size
@@ -164,7 +169,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         """The most likely theme per text (a 0/1 indicator matrix for multi-label models)."""
         proba = self.predict_proba(X)
         if self.multilabel_:
-            return (proba >= 0.5).astype(int)
+            cut = 0.5 if self.label_thresholds is None else np.asarray(self.label_thresholds)
+            return (proba >= cut).astype(int)
         return self.classes_[np.argmax(proba, axis=1)]
 
     def predict_themes(

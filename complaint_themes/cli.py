@@ -171,7 +171,8 @@ def evaluate(labelled, model_dir, report_dir, text_column, label_column, multi_l
 @click.argument("input_path", metavar="INPUT", type=INPUT)
 @click.option("-o", "--output", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for clusters.csv, assignments.csv, clusters.json, clusters.html, state/.")
+              help="Folder for clusters.csv, assignments.csv, clusters.json, clusters.html "
+                   "and state/.")
 @click.option("--model", "model_dir", type=MODEL_DIR, default=None,
               help="Model folder for themes and embeddings (default: the bundled model).")
 @click.option("--text-column", default="text", show_default=True)

@@ -27,7 +27,8 @@ def default_head(
     C: float = 4.0,
     balanced: bool = True,
 ) -> BaseEstimator:
-    """Logistic regression with temperature-scaled probabilities.
+    """Logistic regression with temperature-scaled probabilities (single-label), one-vs-rest
+    logistic regressions (multi-label).
 
     ``balanced`` weighs every theme equally whatever its share of the training data; set it
     to False when the rows carry their own weights (a class prior, see :func:`prior_weights`).
@@ -37,11 +38,16 @@ def default_head(
     wins. Below ``MIN_TO_CALIBRATE`` examples of some class there is too little held-out data
     to calibrate on, and the plain logistic regression is returned.
     """
-    head: BaseEstimator = LogisticRegression(C=C, max_iter=3000, class_weight="balanced" if balanced else None)
+    weight = "balanced" if balanced else None
+    head: BaseEstimator = LogisticRegression(C=C, max_iter=3000, class_weight=weight)
+    if multilabel:
+        # per-label calibration pulls rare labels towards their base rate, so few would pass
+        # any fixed cut-off; multi-label models get per-label thresholds instead
+        # (:func:`complaint_themes.evaluate.tune_label_thresholds`)
+        return OneVsRestClassifier(head)
     if min_class_count >= MIN_TO_CALIBRATE:
-        method = "sigmoid" if multilabel else "temperature"
-        head = CalibratedClassifierCV(head, method=method, cv=5, ensemble=False)
-    return OneVsRestClassifier(head) if multilabel else head
+        head = CalibratedClassifierCV(head, method="temperature", cv=5, ensemble=False)
+    return head
 
 
 def prior_weights(prior: dict[str, float], labels: np.ndarray) -> np.ndarray:

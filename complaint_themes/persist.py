@@ -99,6 +99,10 @@ def save_model(
             "review_threshold": float(model.review_threshold),
             "secondary_threshold": float(model.secondary_threshold),
             "clean": bool(model.clean),
+            "label_thresholds": (
+                None if model.label_thresholds is None
+                else [float(t) for t in model.label_thresholds]
+            ),
             "taxonomy": taxonomy.to_dict() if taxonomy is not None else None,
             "training": training or {},
             "metrics": metrics or {},
@@ -175,6 +179,7 @@ def load_model(directory: str | Path | None = None, **params: Any) -> ThemeClass
         review_threshold=meta.get("review_threshold", 0.5),
         secondary_threshold=meta.get("secondary_threshold", 0.25),
         clean=meta.get("clean", True),
+        label_thresholds=meta.get("label_thresholds"),
     ).set_params(**params)
     model.classifier_ = head
     model.multilabel_ = bool(meta.get("multilabel", False))

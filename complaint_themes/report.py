@@ -189,7 +189,8 @@ def evaluate_to_folder(
     plots = ["calibration.png"]
     if multilabel:
         truth = MultiLabelBinarizer(classes=classes).fit_transform(y)
-        metrics = score_multilabel(truth, proba, classes)
+        cut = 0.5 if cv or model.label_thresholds is None else model.label_thresholds
+        metrics = score_multilabel(truth, proba, classes, cut)
         plot_calibration(proba.ravel(), truth.ravel().astype(bool), directory / plots[0])
         mistakes = None
     else:

@@ -15,12 +15,13 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.preprocessing import MultiLabelBinarizer
 
 from .classify import ThemeClassifier, is_multilabel
 from .config import TrainingConfig
 from .embed import EmbeddingCache
 from .errors import ComplaintThemesError
-from .evaluate import choose_review_threshold, score
+from .evaluate import choose_review_threshold, score, score_multilabel, tune_label_thresholds
 from .heads import default_head
 
 
@@ -102,21 +103,31 @@ def train_model(
     config: TrainingConfig | None = None,
     cache: EmbeddingCache | str | bool | None = None,
     progress: bool = False,
+    embeddings: np.ndarray | None = None,
 ) -> tuple[ThemeClassifier, dict[str, Any]]:
-    """Fit a model and choose its review threshold on out-of-fold predictions.
+    """Fit a model and choose its thresholds on out-of-fold predictions: the ``needs_review``
+    threshold (single-label) or a threshold per label (multi-label).
 
     Returns the fitted model and a report with label counts and the cross-validated scores.
+    ``embeddings`` of ``texts``, when already computed, skip the encoder.
     """
     config = config or TrainingConfig()
     counts = check_labels(y, config.multi_label, config.min_examples)
     folds = min(config.cv_folds, min(counts.values()))
     model = make_classifier(config, counts, cache=cache, progress=progress)
-    embeddings = model.embed(list(texts))
+    if embeddings is None:
+        embeddings = model.embed(list(texts))
     report: dict[str, Any] = {"label_counts": dict(sorted(counts.items())), "n": len(texts)}
     if folds >= 2:
         oof = out_of_fold_proba(model, embeddings, y, folds, config.seed)
-        if not config.multi_label:
-            classes = sorted(counts)
+        classes = sorted(counts)
+        if config.multi_label:
+            truth = MultiLabelBinarizer(classes=classes).fit_transform(y)
+            thresholds = tune_label_thresholds(truth, oof)
+            model.set_params(label_thresholds=[round(float(t), 4) for t in thresholds])
+            # tuned on these same out-of-fold scores: slightly optimistic
+            report["cv"] = score_multilabel(truth, oof, classes, thresholds)
+        else:
             threshold = choose_review_threshold(oof, y, classes, config.review_target_accuracy)
             model.set_params(review_threshold=threshold)
             report["cv"] = score(y, oof, classes, threshold)

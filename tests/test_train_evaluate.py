@@ -167,3 +167,29 @@ def test_config_rejects_bad_prior(tmp_path):
     path.write_text("[training]\nlabel_colum = 'x'\n")
     with pytest.raises(ComplaintThemesError, match=r"unknown setting\(s\) \['label_colum'\]"):
         TrainingConfig.from_toml(path)
+
+
+def test_label_thresholds_maximise_each_labels_f1():
+    import numpy as np
+
+    from complaint_themes.evaluate import tune_label_thresholds
+
+    Y = np.array([[1, 0], [1, 0], [0, 1], [0, 0], [0, 0]])
+    scores = np.array([[0.9, 0.1], [0.3, 0.2], [0.2, 0.25], [0.1, 0.3], [0.05, 0.05]])
+    thresholds = tune_label_thresholds(Y, scores)
+    # label 0: cutting between 0.3 and 0.2 catches both positives and nothing else
+    assert thresholds[0] == pytest.approx(0.25)
+    assert ((scores >= thresholds)[:, 0] == Y[:, 0].astype(bool)).all()
+    # label 1: the positive (0.25) sits below a negative (0.3); the best F1 takes both
+    assert 0.2 < thresholds[1] < 0.25
+
+
+def test_multilabel_training_stores_tuned_thresholds(labelled, config, tmp_path):
+    result = run("train", labelled, "-o", tmp_path / "ml", "--text-column", "complaint",
+                 "--label-column", "codes", "--multi-label", "--config", config)
+    assert result.exit_code == 0, result.output
+    model = load_model(tmp_path / "ml")
+    assert len(model.label_thresholds) == len(model.classes_) == 4
+    proba = model.predict_proba(["Nobody replied to my emails"])
+    assert (model.predict(["Nobody replied to my emails"])
+            == (proba >= model.label_thresholds).astype(int)).all()
