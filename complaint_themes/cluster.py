@@ -81,7 +81,12 @@ class ClusterResult:
             phrases = ", ".join(self.details[row.cluster_id]["key_phrases"][:3]) or "-"
             note = " EMERGING" if row.emerging else ""
             joined = getattr(row, "new_residents", 0) or 0
-            more = f"; {joined} more residents joined" if joined else ""
+            if getattr(row, "new_cluster", False):
+                more = "; new since the last run"
+            elif joined:
+                more = f"; {joined} more resident{'s' if joined > 1 else ''} joined"
+            else:
+                more = ""
             lines.append(f"  {row.cluster_id}: {row.residents} residents, {row.size} complaints "
                          f"({phrases}){note}{more}")
         return "\n".join(lines)

@@ -94,7 +94,7 @@ def test_previous_state_keeps_ids(cases, tmp_path, model_dir):
                  "received", "--previous", out / "state")
     assert result.exit_code == 0, result.output
     assert "C0001: 4 residents, 5 complaints" in result.output
-    assert "; 1 more residents joined" in result.output
+    assert "; 1 more resident joined" in result.output
     assignments = read_table(tmp_path / "week2" / "assignments.csv")
     assert assignments["cluster_id"].tolist() == ["C0001"]
 
