@@ -75,13 +75,25 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
         elif suffix == ".xlsx":
             df.to_excel(tmp, index=False, engine="openpyxl")
         else:
-            df.to_parquet(tmp, index=False)
+            _to_parquet(df, tmp, path.name)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it normal permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _to_parquet(df: pd.DataFrame, tmp: str, name: str) -> None:
+    import pyarrow as pa
+
+    try:
+        df.to_parquet(tmp, index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as e:
+        raise InputError(
+            f"could not write {name}: {e}. A column mixes kinds of values (numbers and text); "
+            "write .csv or .xlsx instead"
+        ) from e
 
 
 def _umask() -> int:
