@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from .clean import clean_text
 from .embed import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed
 from .errors import ComplaintThemesError
-from .heads import PrototypeClassifier, default_head, prior_weights
+from .heads import PrototypeClassifier, default_head, shift_prior
 from .io import check_texts
 from .taxonomy import Taxonomy, load_taxonomy
 
@@ -40,11 +40,13 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         Encoder name, local sentence-transformers folder, or an object with ``model_id`` and
         ``encode(texts)`` (see :mod:`complaint_themes.embed`).
     classifier : estimator or None, default=None
-        Head fitted on the embeddings; ``None`` means calibrated logistic regression
-        (:func:`complaint_themes.heads.default_head`).
+        Head fitted on the embeddings; ``None`` means the default head, a calibrated RBF
+        support-vector machine (:func:`complaint_themes.heads.default_head`).
     class_prior : dict or None, default=None
-        Expected share of each theme in the texts the model will meet; training rows are
-        weighted to it (single-label only). None: every theme weighs the same.
+        Expected share of each theme in the texts the model will meet (single-label only).
+        The head learns with every theme weighted equally; probabilities are then shifted to
+        these shares (:func:`complaint_themes.heads.shift_prior`). None: themes are taken as
+        equally common.
     review_threshold : float, default=0.5
         A text whose top probability is below this gets ``needs_review=True``. The shipped model
         stores the value chosen on out-of-fold predictions (see ``training/train_default.py``).
@@ -69,6 +71,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         The fitted head.
     multilabel_ : bool
         Whether ``y`` held several themes per text.
+    train_shares_ : ndarray
+        Share of each theme in the training labels (set when ``class_prior`` is given).
     """
 
     def __init__(
@@ -140,21 +144,29 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                 )
             min_count = int(counts.min())
         head = (
-            default_head(self.multilabel_, min_count, balanced=self.class_prior is None)
+            default_head(self.multilabel_, min_count)
             if self.classifier is None
             else clone(self.classifier)
         )
-        if self.class_prior is None:
-            self.classifier_ = head.fit(embeddings, target)
-        elif self.multilabel_:
-            raise ComplaintThemesError("class_prior applies to single-label targets only")
-        else:
-            weights = prior_weights(self.class_prior, target)
-            self.classifier_ = head.fit(embeddings, target, sample_weight=weights)
+        if self.class_prior is not None:
+            self._check_prior(target)
+        self.classifier_ = head.fit(embeddings, target)
         self.classes_ = (
             self._binarizer_classes_ if self.multilabel_ else np.asarray(self.classifier_.classes_)
         )
         return self
+
+    def _check_prior(self, target: np.ndarray) -> None:
+        """Check the class prior against the labels; keep the labels' training shares."""
+        if self.multilabel_:
+            raise ComplaintThemesError("class_prior applies to single-label targets only")
+        labels, counts = np.unique(target, return_counts=True)
+        missing = sorted(set(labels.tolist()) - set(self.class_prior))
+        if missing:
+            raise ComplaintThemesError(f"class_prior gives no share for label(s) {missing}")
+        if any(float(self.class_prior[label]) <= 0 for label in labels):
+            raise ComplaintThemesError(f"class_prior shares must be > 0, got {self.class_prior}")
+        self.train_shares_ = counts / counts.sum()
 
     # -- prediction -------------------------------------------------------------------------
     def predict_proba(self, X: Sequence[str] | pd.Series) -> np.ndarray:
@@ -163,7 +175,11 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def proba_from_embeddings(self, embeddings: np.ndarray) -> np.ndarray:
         check_is_fitted(self)
-        return np.asarray(self.classifier_.predict_proba(embeddings))
+        proba = np.asarray(self.classifier_.predict_proba(embeddings))
+        if self.class_prior is None:
+            return proba
+        prior = np.array([self.class_prior[c] for c in self.classes_], dtype=float)
+        return shift_prior(proba, self.train_shares_, prior / prior.sum())
 
     def predict(self, X: Sequence[str] | pd.Series) -> np.ndarray:
         """The most likely theme per text (a 0/1 indicator matrix for multi-label models)."""

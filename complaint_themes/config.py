@@ -9,6 +9,7 @@ from typing import Any
 
 from .embed import DEFAULT_ENCODER
 from .errors import ComplaintThemesError
+from .heads import HEADS
 
 
 @dataclass
@@ -22,13 +23,16 @@ class TrainingConfig:
         Labels hold several themes separated by ``label_sep``.
     label_sep : str, default="|"
     encoder : str, default="all-MiniLM-L6-v2"
-    C : float, default=4.0
-        Inverse regularisation strength of the logistic-regression head.
+    head : {"svm", "logistic"}, default="svm"
+        Single-label head (see :func:`complaint_themes.heads.default_head`); multi-label
+        models always use one-vs-rest logistic regression.
+    C : float, default=2.0
+        Inverse regularisation strength of the head.
     class_prior : dict or None, default=None
-        Expected share of each label in the texts the model will meet. The training data is
-        reweighted to it, so a corpus written with equal numbers per theme does not teach the
-        model that every theme is equally common. None: every label weighs the same
-        ("balanced"). Single-label only.
+        Expected share of each label in the texts the model will meet; probabilities are
+        shifted from the training shares to it, so a corpus written with equal numbers per
+        theme does not make the model treat every theme as equally common. None: the shares
+        of the training labels stand. Single-label only.
     cv_folds : int, default=5
         Folds for the out-of-fold predictions that choose the review threshold.
     review_target_accuracy : float, default=0.85
@@ -45,7 +49,8 @@ class TrainingConfig:
     multi_label: bool = False
     label_sep: str = "|"
     encoder: str = DEFAULT_ENCODER
-    C: float = 4.0
+    head: str = "svm"
+    C: float = 2.0
     class_prior: dict[str, float] | None = None
     cv_folds: int = 5
     review_target_accuracy: float = 0.85
@@ -54,6 +59,8 @@ class TrainingConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        if self.head not in HEADS:
+            raise ComplaintThemesError(f"head must be one of {list(HEADS)}, got {self.head!r}")
         if self.C <= 0:
             raise ComplaintThemesError(f"C must be > 0, got {self.C}")
         if self.cv_folds < 2:

@@ -99,6 +99,10 @@ def save_model(
             "review_threshold": float(model.review_threshold),
             "secondary_threshold": float(model.secondary_threshold),
             "clean": bool(model.clean),
+            "class_prior": model.class_prior,
+            "train_shares": (
+                [float(s) for s in model.train_shares_] if model.class_prior is not None else None
+            ),
             "label_thresholds": (
                 None if model.label_thresholds is None
                 else [float(t) for t in model.label_thresholds]
@@ -179,10 +183,13 @@ def load_model(directory: str | Path | None = None, **params: Any) -> ThemeClass
         review_threshold=meta.get("review_threshold", 0.5),
         secondary_threshold=meta.get("secondary_threshold", 0.25),
         clean=meta.get("clean", True),
+        class_prior=meta.get("class_prior"),
         label_thresholds=meta.get("label_thresholds"),
     ).set_params(**params)
     model.classifier_ = head
     model.multilabel_ = bool(meta.get("multilabel", False))
+    if model.class_prior is not None:
+        model.train_shares_ = np.asarray(meta["train_shares"], dtype=float)
     model.classes_ = np.asarray(meta["classes"])
     if not model.multilabel_ and list(map(str, head.classes_)) != meta["classes"]:
         raise ModelError(f"{directory}: classes in meta.json do not match head.skops")

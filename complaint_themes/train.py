@@ -59,8 +59,7 @@ def check_labels(y: Sequence[Any], multi_label: bool, min_examples: int) -> Coun
 def make_classifier(config: TrainingConfig, counts: Counter, **params: Any) -> ThemeClassifier:
     """The classifier a config describes (calibrated logistic regression with its C and
     class weights) for training data with label ``counts``."""
-    head = default_head(config.multi_label, min(counts.values()), C=config.C,
-                        balanced=config.class_prior is None)
+    head = default_head(config.multi_label, min(counts.values()), C=config.C, kind=config.head)
     return ThemeClassifier(
         encoder=config.encoder,
         classifier=head,

@@ -71,3 +71,13 @@ def test_unknown_types_are_never_loaded(model_dir):
     with pytest.raises(ModelError, match="contains types this library does not load: "
                                          "test_persist.Payload"):
         load_model(model_dir)
+
+
+def test_class_prior_survives_the_round_trip(tmp_path, texts, themes):
+    from complaint_themes import ThemeClassifier, save_model
+
+    prior = {"communication": 0.2, "failure_to_provide": 0.5, "staff_attitude": 0.3}
+    model = ThemeClassifier(encoder="hashing", cache=False, class_prior=prior).fit(texts, themes)
+    loaded = load_model(save_model(model, tmp_path / "m"))
+    assert loaded.class_prior == prior
+    np.testing.assert_allclose(loaded.predict_proba(texts), model.predict_proba(texts))

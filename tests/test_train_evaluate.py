@@ -142,18 +142,24 @@ def test_labels_outside_the_taxonomy(labelled, config, tmp_path):
         f"Error: labels not defined in {taxonomy}: ['failure_to_provide', 'staff_attitude']")
 
 
-def test_prior_weights_reshape_the_training_shares():
+def test_class_prior_shifts_probabilities(texts, themes, encoder):
     import numpy as np
 
+    from complaint_themes import ThemeClassifier
     from complaint_themes.errors import ComplaintThemesError
-    from complaint_themes.heads import prior_weights
+    from complaint_themes.heads import shift_prior
 
-    labels = np.array(["a"] * 30 + ["b"] * 10)
-    weights = prior_weights({"a": 0.2, "b": 0.8}, labels)
-    assert weights[labels == "a"].sum() / weights[labels == "b"].sum() == pytest.approx(0.25)
-    assert weights.sum() == pytest.approx(len(labels))
-    with pytest.raises(ComplaintThemesError, match=r"no share for label\(s\) \['b'\]"):
-        prior_weights({"a": 1.0}, labels)
+    shifted = shift_prior(np.array([[0.5, 0.5]]), np.array([0.5, 0.5]), np.array([0.8, 0.2]))
+    np.testing.assert_allclose(shifted, [[0.8, 0.2]])
+    plain = ThemeClassifier(encoder=encoder, cache=False).fit(texts, themes)
+    prior = {"communication": 0.1, "failure_to_provide": 0.1, "staff_attitude": 0.8}
+    tilted = ThemeClassifier(encoder=encoder, cache=False, class_prior=prior).fit(texts, themes)
+    column = list(plain.classes_).index("staff_attitude")
+    assert (tilted.predict_proba(texts)[:, column] > plain.predict_proba(texts)[:, column]).all()
+    with pytest.raises(ComplaintThemesError, match=r"no share for label\(s\) \['staff_attitude'\]"):
+        ThemeClassifier(encoder=encoder, cache=False,
+                        class_prior={"communication": 1, "failure_to_provide": 1}).fit(
+            texts, themes)
 
 
 def test_config_rejects_bad_prior(tmp_path):
