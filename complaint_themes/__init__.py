@@ -2,14 +2,19 @@
 
 The path a complaint takes, one module each::
 
-    io        read CSV / Excel / Parquet, write results atomically
-    embed     sentence embeddings (offline MiniLM) with a per-text cache
-    classify  ThemeClassifier (scikit-learn estimator) and the zero-shot model
-    heads     classifier heads on embeddings
-    persist   model folders: save_model / load_model
-    batch     classify a whole table and summarise it
-    cluster*  groups of similar complaints from different residents (redact, phrases)
-    cli       the `complaint-themes` command
+    io          read CSV / Excel / Parquet, write results atomically
+    clean       strip markup, quoted replies and signatures
+    embed       sentence embeddings (offline MiniLM) with a per-text cache
+    classify    ThemeClassifier (scikit-learn estimator) and the zero-shot model
+    heads       classifier heads on embeddings, class prior
+    batch       classify a whole table and summarise it
+    cluster*    groups of similar complaints from different residents
+    phrases     key phrases of a cluster (spaCy + c-TF-IDF)
+    redact      personal data out of displayed texts (Presidio, UK recognisers)
+    train, config, evaluate, report   retraining and evaluation for analysts
+    persist, card                     model folders: save_model / load_model, model card
+    taxonomy, datasets                theme definitions; public evaluation data loaders
+    cli         the `complaint-themes` command
 
 Importing the package is cheap: torch, sentence-transformers and spaCy load on first use.
 """
