@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import shutil
+import sys
 import tempfile
 from datetime import UTC, datetime
 from importlib import metadata
@@ -38,11 +39,15 @@ _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "complaint_themes.heads.PrototypeClas
 
 
 def default_model_dir() -> Path:
-    """``$COMPLAINT_THEMES_MODEL`` if set, else ``models/council-themes-v1`` of the checkout."""
+    """``$COMPLAINT_THEMES_MODEL`` if set, else ``models/council-themes-v1`` of the checkout
+    (editable install), else the copy a wheel installs under ``<prefix>/share``."""
     env = os.environ.get("COMPLAINT_THEMES_MODEL")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "models" / DEFAULT_MODEL_NAME
+    checkout = Path(__file__).resolve().parent.parent / "models" / DEFAULT_MODEL_NAME
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "complaint_themes" / "models" / DEFAULT_MODEL_NAME
 
 
 def _sha256(path: Path) -> str:
