@@ -6,6 +6,7 @@ Each command parses options, calls library functions and turns a
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,9 @@ def user_errors() -> Iterator[None]:
 @click.version_option(__version__, prog_name="complaint-themes")
 def cli() -> None:
     """Salient themes and clusters of similar complaints, from complaint text."""
+    # the command owns its process: keep the model-loading bar of transformers off the
+    # screen (our own bar shows encoding progress); an explicit setting wins
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 @cli.command()
