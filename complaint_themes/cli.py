@@ -53,9 +53,11 @@ def classify(input_path, output_path, model_dir, text_column, id_column, encodin
     """Add a theme, confidence, secondary themes and needs_review to every row of INPUT."""
     from .batch import classify_table, summarise
     from .io import read_table, require_columns, write_table
+    from .io import table_suffix
     from .persist import load_model
 
     with user_errors():
+        table_suffix(output_path)  # refuse a wrong output type before the long run
         df = read_table(input_path, encoding=encoding)
         require_columns(df, {"--text-column": text_column, "--id-column": id_column},
                         input_path.name)

@@ -21,7 +21,8 @@ from .errors import InputError
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 
 
-def _suffix(path: Path) -> str:
+def table_suffix(path: Path) -> str:
+    """The file type of ``path`` (.csv, .xlsx, .parquet); an InputError for any other."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(
@@ -37,7 +38,7 @@ def read_table(path: str | Path, encoding: str | None = None) -> pd.DataFrame:
     The encoding used for a CSV is kept in ``df.attrs["encoding"]``.
     """
     path = Path(path)
-    suffix = _suffix(path)
+    suffix = table_suffix(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if suffix == ".xlsx":
@@ -65,7 +66,7 @@ def read_table(path: str | Path, encoding: str | None = None) -> pd.DataFrame:
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     """Write ``df`` to ``path`` (.csv, .xlsx or .parquet) atomically; return the path."""
     path = Path(path)
-    suffix = _suffix(path)
+    suffix = table_suffix(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{suffix}", dir=path.parent)
     os.close(fd)

@@ -100,3 +100,11 @@ def test_earlier_output_is_refused_not_overwritten(cases, model_dir, tmp_path):
                  "--text-column", "body")
     assert result.exit_code == 1
     assert "first.csv already has column(s) theme, theme_confidence" in result.output
+
+
+def test_wrong_output_type_is_refused_before_classifying(cases, model_dir, tmp_path):
+    result = run("classify", cases, "-o", tmp_path / "themes.txt", "--model", model_dir,
+                 "--text-column", "body")
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: themes.txt: unsupported file type '.txt'; use one of .csv, .xlsx, .parquet")
