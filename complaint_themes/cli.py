@@ -52,8 +52,7 @@ def cli() -> None:
 def classify(input_path, output_path, model_dir, text_column, id_column, encoding):
     """Add a theme, confidence, secondary themes and needs_review to every row of INPUT."""
     from .batch import classify_table, summarise
-    from .io import read_table, require_columns, write_table
-    from .io import table_suffix
+    from .io import read_table, require_columns, table_suffix, write_table
     from .persist import load_model
 
     with user_errors():
