@@ -59,7 +59,7 @@ def corpus_hash(df: pd.DataFrame) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-NOTES = """## Evaluation sets
+NOTES = r"""## Evaluation sets
 
 - **held-out**: the fixed 1-in-5 split of the team-written corpus (never trained on).
 - **nhs_fft_mapped**: real NHS Friends and Family Test feedback (pxtextmining v6 public set,
