@@ -66,10 +66,12 @@ NOTES = r"""## Evaluation sets
   NHS England, MIT), negative comments whose human labels map to one council theme via
   `council_theme_map.json`. It has no `failure_to_provide` rows, so macro-F1 is over the other
   three themes (a text predicted `failure_to_provide` still counts as an error). Not trained on.
-- **\*_without_prior**: the same training with every theme weighted equally instead of the
-  class prior in `training/configs/default.toml`. The prior was set from the councils'
-  reports; note that it was adopted after comparing both variants on the NHS set, so the NHS
-  figure of the shipped model is not a fully blind estimate.
+- **\*_without_prior**: the same training without the class prior of
+  `training/configs/default.toml` (probabilities left at the corpus's equal theme shares).
+  The prior was set from the councils' reports; note that it was adopted after comparing
+  both variants on the NHS set, so the NHS figure of the shipped model is not a fully blind
+  estimate.
+- **cv_train**: 5-fold cross-validation on the training split (out-of-fold predictions).
 - **zero_shot_***: the baseline with no training, cosine to the theme definitions
   (`zero_shot_model()`).
 
