@@ -124,8 +124,20 @@ def is_street_name(span: str) -> bool:
     return len(words) >= 2 and words[-1].rstrip(".").title() in _STREET_SUFFIXES
 
 
-def _is_street(finding: Any, text: str) -> bool:
-    return finding.entity_type == "PERSON" and is_street_name(text[finding.start : finding.end])
+_NOT_NAMES = set(
+    "mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday "
+    "saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec january february march "
+    "april june july august september october november december bin bins".split()
+)
+"""Words spaCy's small model sometimes tags as a person ("Tues 11 Aug"): never redacted."""
+
+
+def _not_a_name(finding: Any, text: str) -> bool:
+    """A PERSON finding that is a street ("Mill Lane") or a day, month or bin word."""
+    if finding.entity_type != "PERSON":
+        return False
+    span = text[finding.start : finding.end]
+    return is_street_name(span) or span.strip(" .,").lower() in _NOT_NAMES
 
 
 def _offline_tldextract() -> None:
@@ -236,7 +248,7 @@ class Redactor:
             entities=self.entities,
             score_threshold=self.score_threshold,
         )
-        findings = [f for f in findings if not _is_street(f, text)]
+        findings = [f for f in findings if not _not_a_name(f, text)]
         operators = {
             e: OperatorConfig("replace", {"new_value": PLACEHOLDERS[e]}) for e in self.entities
         }

@@ -73,3 +73,8 @@ def test_entities_can_be_limited():
 def test_sign_off_keeps_the_greeting():
     assert redact("Can someone call me? Kind regards, Priya Nair") == (
         "Can someone call me? Kind regards, <PERSON>")
+
+
+def test_days_and_months_are_not_names():
+    out = redact("Garden waste not collected yesterday (Tues 11 Aug) on Larch Road.")
+    assert "Tues 11 Aug" in out and "<PERSON>" not in out
