@@ -149,7 +149,8 @@ def learning_curve(
 ) -> list[dict[str, Any]]:
     """Macro-F1 on a fixed 30% of ``texts`` when trained on ``n`` labelled texts per theme.
 
-    Methods: the model's own head ("logistic regression") and, when a taxonomy with
+    Methods: the model's own configuration retrained on ``n`` per theme ("trained head"; with
+    under 10 per theme that is a plain logistic regression) and, when a taxonomy with
     definitions is given, prototypes from the definitions plus the same ``n`` examples
     ("definitions + examples"; ``n = 0`` is the zero-shot start). Embeddings are cached, so
     this re-encodes nothing.
@@ -180,7 +181,7 @@ def learning_curve(
             rng.permutation(train_idx[y[train_idx] == label])[:n] for label in labels
         ])
         head = clone(model).fit_embeddings(embeddings[chosen], y[chosen])
-        record("logistic regression", n, head.proba_from_embeddings(embeddings[test_idx]),
+        record("trained head", n, head.proba_from_embeddings(embeddings[test_idx]),
                head.classes_)
         if taxonomy is not None:
             few = zero_shot_model(taxonomy, encoder=model.encoder, cache=model.cache,

@@ -15,6 +15,13 @@ import pandas as pd
 from .io import write_table
 
 
+PLOT_TITLES = {
+    "confusion.png": "Confusion matrix (rows: labelled, columns: predicted)",
+    "calibration.png": "Reliability: is a confidence of 0.8 right 80% of the time?",
+    "learning_curve.png": "Learning curve: macro-F1 against labelled examples per theme",
+}
+
+
 def _plt():
     import matplotlib
 
@@ -137,7 +144,7 @@ def write_report(directory: str | Path, metrics: dict[str, Any],
             f"Brier score {metrics['brier']:.3f}</li>")
     parts += ["</ul>", "<h2>Per theme</h2>", _table(metrics["per_theme"])]
     for plot in plots:
-        parts.append(f'<h2>{html.escape(Path(plot).stem.replace("_", " "))}</h2>'
+        parts.append(f'<h2>{html.escape(PLOT_TITLES.get(plot, Path(plot).stem))}</h2>'
                      f'<img src="{html.escape(plot)}" alt="{html.escape(plot)}">')
     if mistakes is not None and len(mistakes):
         write_table(mistakes, directory / "mistakes.csv")

@@ -72,7 +72,7 @@ def test_evaluate_with_cv_and_learning_curve(labelled, config, tmp_path):
     assert "(3-fold cross-validation of the model's configuration on this file)" in result.output
     metrics = json.loads((report / "metrics.json").read_text())
     methods = {row["method"] for row in metrics["learning_curve"]}
-    assert methods == {"logistic regression", "definitions + examples"}
+    assert methods == {"trained head", "definitions + examples"}
     assert (report / "learning_curve.png").stat().st_size > 1000
 
 
