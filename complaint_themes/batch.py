@@ -22,24 +22,29 @@ def classify_table(
     Rows whose text is blank are kept: their theme is empty, ``needs_review`` is True and
     ``review_reason`` says why. Each distinct text is encoded once.
     """
-    texts = text_column(df, text_column_name, source)
-    present = [i for i, t in enumerate(texts) if t is not None]
-    predicted = model.predict_themes([texts[i] for i in present])
-    predicted.index = df.index[present]
-    clash = [c for c in [*predicted.columns, "review_reason"] if c in df.columns]
+    added = [*OUTPUT_COLUMNS, *(f"prob_{c}" for c in model.classes_), "review_reason"]
+    clash = [c for c in added if c in df.columns]
     if clash:
         raise InputError(
             f"{source} already has column(s) {', '.join(clash)}; rename them first "
             "(is it an earlier output?)"
         )
-    out = df.join(predicted)
-    blank = out["theme"].isna()
+    texts = text_column(df, text_column_name, source)
+    present = [i for i, t in enumerate(texts) if t is not None]
+    predicted = model.predict_themes([texts[i] for i in present])
+    predicted.index = present
+    full = predicted.reindex(range(len(df)))  # blank rows become missing values
+    out = df.copy()
+    for column in full.columns:  # by position, whatever the index of df
+        out[column] = full[column].to_numpy()
+    blank = out["theme"].isna().to_numpy()
     out.loc[blank, "theme"] = ""
     out.loc[blank, "secondary_themes"] = ""
     out["needs_review"] = out["needs_review"].astype("boolean").fillna(True).astype(bool)
-    out["review_reason"] = ""
-    out.loc[out["needs_review"], "review_reason"] = "low confidence"
-    out.loc[blank, "review_reason"] = "empty text"
+    out["review_reason"] = [
+        "empty text" if t is None else ("low confidence" if review else "")
+        for t, review in zip(texts, out["needs_review"], strict=True)
+    ]
     return out
 
 

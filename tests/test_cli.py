@@ -108,3 +108,15 @@ def test_wrong_output_type_is_refused_before_classifying(cases, model_dir, tmp_p
     assert result.exit_code == 1
     assert result.output.strip() == (
         "Error: themes.txt: unsupported file type '.txt'; use one of .csv, .xlsx, .parquet")
+
+
+def test_classify_table_aligns_by_position_not_index(model_dir, texts):
+    from complaint_themes import load_model
+    from complaint_themes.batch import classify_table
+
+    df = pd.DataFrame({"text": [texts[0], "", texts[4]]}, index=[7, 7, 3])
+    out = classify_table(df, load_model(model_dir))
+    assert list(out.index) == [7, 7, 3]
+    assert out["review_reason"].tolist()[1] == "empty text"
+    assert out["theme"].tolist()[1] == "" and out["theme"].tolist()[0] != ""
+    assert out["needs_review"].tolist()[1]
