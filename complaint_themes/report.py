@@ -14,7 +14,6 @@ import pandas as pd
 
 from .io import write_table
 
-
 PLOT_TITLES = {
     "confusion.png": "Confusion matrix (rows: labelled, columns: predicted)",
     "calibration.png": "Reliability: is a confidence of 0.8 right 80% of the time?",
