@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .cluster import ClusterResult
-from .cluster_state import _atomic
-from .io import write_table
+from .io import atomic_write, write_table
 
 FILES = ("clusters.csv", "assignments.csv", "clusters.json", "clusters.html")
 
@@ -31,11 +30,11 @@ def write_cluster_report(result: ClusterResult, out_dir: str | Path, title: str 
     ]
     payload = clusters_json(result)
     path = out / "clusters.json"
-    _atomic(path, lambda p: Path(p).write_text(json.dumps(payload, indent=2), "utf-8"))
+    atomic_write(path, lambda p: Path(p).write_text(json.dumps(payload, indent=2), "utf-8"))
     paths.append(path)
     path = out / "clusters.html"
     page = clusters_html(result, title or "Clusters of similar complaints")
-    _atomic(path, lambda p: Path(p).write_text(page, "utf-8"))
+    atomic_write(path, lambda p: Path(p).write_text(page, "utf-8"))
     paths.append(path)
     result.state.save(out / "state")
     return paths

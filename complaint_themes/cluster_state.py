@@ -16,8 +16,6 @@ with dates, services and themes, phrase counts, redacted examples) and ``arrays.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ import numpy as np
 
 from .cluster_stats import Members
 from .errors import ModelError
+from .io import atomic_write
 
 FORMAT_VERSION = 1
 PENDING_LIMIT = 50_000
@@ -106,8 +105,8 @@ class ClusterState:
             "members": self.members.to_json(), "pending": self.pending, "terms": self.terms,
             "background": self.background, "examples": self.examples, "phrases": self.phrases,
         }
-        _atomic(folder / "state.json", lambda p: Path(p).write_text(json.dumps(meta), "utf-8"))
-        _atomic(folder / "arrays.npz", self._write_arrays)
+        atomic_write(folder / "state.json", lambda p: Path(p).write_text(json.dumps(meta), "utf-8"))
+        atomic_write(folder / "arrays.npz", self._write_arrays)
         return folder
 
     def _write_arrays(self, path: str) -> None:
@@ -138,14 +137,3 @@ class ClusterState:
             terms=meta["terms"], background=meta["background"], examples=meta["examples"],
             phrases=meta["phrases"],
         )
-
-
-def _atomic(path: Path, write: Any) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -63,26 +63,37 @@ def read_table(path: str | Path, encoding: str | None = None) -> pd.DataFrame:
     )
 
 
-def write_table(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``df`` to ``path`` (.csv, .xlsx or .parquet) atomically; return the path."""
+def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
+    """Call ``write(temporary_path)`` and rename the result onto ``path``.
+
+    The temporary file sits beside ``path`` and keeps its suffix (writers such as openpyxl
+    check it), gets normal file permissions, and is removed if ``write`` fails: ``path`` is
+    either the old file or the complete new one, never half a file.
+    """
     path = Path(path)
-    suffix = table_suffix(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{suffix}", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}",
+                               dir=path.parent)
     os.close(fd)
     try:
-        if suffix == ".csv":
-            df.to_csv(tmp, index=False, encoding="utf-8-sig")
-        elif suffix == ".xlsx":
-            df.to_excel(tmp, index=False, engine="openpyxl")
-        else:
-            _to_parquet(df, tmp, path.name)
+        write(tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it normal permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_table(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``df`` to ``path`` (.csv, .xlsx or .parquet) atomically; return the path."""
+    path = Path(path)
+    suffix = table_suffix(path)
+    if suffix == ".csv":
+        return atomic_write(path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8-sig"))
+    if suffix == ".xlsx":
+        return atomic_write(path, lambda tmp: df.to_excel(tmp, index=False, engine="openpyxl"))
+    return atomic_write(path, lambda tmp: _to_parquet(df, tmp, path.name))
 
 
 def _to_parquet(df: pd.DataFrame, tmp: str, name: str) -> None:
