@@ -129,7 +129,8 @@ def get_embeddings(
         source = "given"
     elif model is not None and hasattr(model, "embed"):
         X = np.asarray(model.embed(texts), dtype=np.float32)
-        source = str(getattr(getattr(model, "encoder_", None), "model_id", model.encoder))
+        encoder = model.encoder
+        source = encoder if isinstance(encoder, str) else str(encoder.model_id)
     else:
         from .embed import embed, load_encoder
 
