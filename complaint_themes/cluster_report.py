@@ -17,8 +17,6 @@ from typing import Any
 from .cluster import ClusterResult
 from .io import atomic_write, write_table
 
-FILES = ("clusters.csv", "assignments.csv", "clusters.json", "clusters.html")
-
 
 def write_cluster_report(result: ClusterResult, out_dir: str | Path, title: str = "") -> list[Path]:
     """Write the four report files and ``state/`` into ``out_dir``; return the file paths."""

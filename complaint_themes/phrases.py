@@ -165,9 +165,9 @@ def texts_terms(texts: Sequence[str], n_process: int = 1) -> list[set[str]]:
     return [doc_terms(doc) for doc in nlp.pipe(clipped, batch_size=64, n_process=n_process)]
 
 
-def class_tfidf_phrases(
-    clusters: Mapping[Hashable, Sequence[set[str]]],
-    background: Sequence[set[str]] = (),
+def phrases_from_counts(
+    clusters: Mapping[Hashable, tuple[int, Mapping[str, int]]],
+    background: tuple[int, Mapping[str, int]] = (0, {}),
     top_n: int = 8,
     min_docs: int = 2,
 ) -> dict[Hashable, list[str]]:
@@ -175,9 +175,9 @@ def class_tfidf_phrases(
 
     Parameters
     ----------
-    clusters : mapping of cluster id -> list of per-complaint phrase sets
-    background : list of phrase sets
-        Complaints from the whole input, used as one extra class so that phrases common
+    clusters : mapping of cluster id -> (number of complaints, {phrase: complaints using it})
+    background : (number of complaints, {phrase: complaints using it})
+        A sample of the whole input, used as one extra class so that phrases common
         everywhere ("council", "phone call") score low.
     top_n : int, default=8
         At most this many phrases per cluster.
@@ -188,20 +188,6 @@ def class_tfidf_phrases(
     -------
     dict of cluster id -> list of str, best first
     """
-    counts = {
-        c: (len(docs), Counter(t for terms in docs for t in terms)) for c, docs in clusters.items()
-    }
-    back = (len(background), Counter(t for terms in background for t in terms))
-    return phrases_from_counts(counts, back, top_n, min_docs)
-
-
-def phrases_from_counts(
-    clusters: Mapping[Hashable, tuple[int, Mapping[str, int]]],
-    background: tuple[int, Mapping[str, int]] = (0, {}),
-    top_n: int = 8,
-    min_docs: int = 2,
-) -> dict[Hashable, list[str]]:
-    """:func:`class_tfidf_phrases` from counts: per class (documents, {phrase: documents})."""
     total: Counter[str] = Counter(background[1])
     for _, df in clusters.values():
         total.update(df)

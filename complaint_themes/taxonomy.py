@@ -28,12 +28,6 @@ class Theme:
     excludes: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
 
-    def description(self) -> str:
-        """The text a zero-shot model compares complaints with: label, definition, inclusions
-        and examples (never the exclusions, which name other themes' topics)."""
-        parts = [f"{self.label}.", self.definition.strip(), *self.includes, *self.examples]
-        return " ".join(parts)
-
 
 @dataclass(frozen=True)
 class Taxonomy:
