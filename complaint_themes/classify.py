@@ -1,6 +1,7 @@
 """Classify complaints: :class:`ThemeClassifier`, a scikit-learn estimator over texts.
 
-Text -> sentence embedding (:mod:`complaint_themes.embed`, cached) -> classifier head
+Text -> sentence embedding (:mod:`complaint_themes.embed`, cached), optionally beside the
+text's word n-grams (``text_features="tfidf"``) -> classifier head
 (:mod:`complaint_themes.heads`). It follows the scikit-learn contract, so ``clone``,
 ``Pipeline``, ``cross_val_score`` and ``GridSearchCV`` work as they do for any classifier.
 """
@@ -20,7 +21,14 @@ from sklearn.utils.validation import check_is_fitted
 from .clean import clean_text
 from .embed import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed
 from .errors import ComplaintThemesError
-from .heads import PrototypeClassifier, default_head, shift_prior
+from .heads import (
+    TEXT_FEATURES,
+    PrototypeClassifier,
+    combine_features,
+    default_head,
+    shift_prior,
+    word_features,
+)
 from .io import check_texts
 from .taxonomy import Taxonomy, load_taxonomy
 
@@ -42,6 +50,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     classifier : estimator or None, default=None
         Head fitted on the embeddings; ``None`` means the default head, a calibrated RBF
         support-vector machine (:func:`complaint_themes.heads.default_head`).
+    text_features : {None, "tfidf"}, default=None
+        ``"tfidf"``: the head also reads the text's word unigrams and bigrams (TF-IDF fitted on
+        the training texts) beside the embedding (:func:`complaint_themes.heads.word_features`).
+        Methods that take embeddings then need the texts as well.
     class_prior : dict or None, default=None
         Expected share of each theme in the texts the model will meet (single-label only).
         The head learns with every theme weighted equally; probabilities are then shifted to
@@ -69,6 +81,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         Theme ids, in the column order of :meth:`predict_proba`.
     classifier_ : estimator
         The fitted head.
+    vectorizer_ : TfidfVectorizer
+        The fitted word features (only with ``text_features="tfidf"``).
     multilabel_ : bool
         Whether ``y`` held several themes per text.
     train_shares_ : ndarray
@@ -79,6 +93,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self,
         encoder: str | Encoder = DEFAULT_ENCODER,
         classifier: BaseEstimator | None = None,
+        text_features: str | None = None,
         class_prior: dict[str, float] | None = None,
         review_threshold: float = 0.5,
         secondary_threshold: float = 0.25,
@@ -90,6 +105,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     ) -> None:
         self.encoder = encoder
         self.classifier = classifier
+        self.text_features = text_features
         self.class_prior = class_prior
         self.review_threshold = review_threshold
         self.secondary_threshold = secondary_threshold
@@ -99,16 +115,39 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.batch_size = batch_size
         self.progress = progress
 
-    # -- embeddings -------------------------------------------------------------------------
+    # -- embeddings and features ------------------------------------------------------------
+    def _cleaned(self, X: Sequence[str] | pd.Series) -> list[str]:
+        texts = check_texts(X)
+        return [clean_text(t) for t in texts] if self.clean else texts
+
     def embed(self, X: Sequence[str] | pd.Series) -> np.ndarray:
         """Embeddings of ``X`` with this model's encoder (cached; each text encoded once)."""
-        texts = check_texts(X)
-        if self.clean:
-            texts = [clean_text(t) for t in texts]
         return embed(
-            texts, self.encoder, cache=self.cache, batch_size=self.batch_size,
+            self._cleaned(X), self.encoder, cache=self.cache, batch_size=self.batch_size,
             progress=self.progress,
         )
+
+    def _features(self, embeddings: np.ndarray, texts: Any, fit: bool = False) -> Any:
+        """What the head reads: the embeddings, beside the texts' word features if asked."""
+        if self.text_features not in TEXT_FEATURES:
+            raise ComplaintThemesError(
+                f"text_features must be one of {list(TEXT_FEATURES)}, got {self.text_features!r}"
+            )
+        if self.text_features is None:
+            return embeddings
+        if texts is None:
+            raise ComplaintThemesError(
+                "this model also reads the words of each text (text_features='tfidf'): "
+                "pass the texts along with their embeddings"
+            )
+        cleaned = self._cleaned(texts)
+        if len(cleaned) != len(embeddings):
+            raise ComplaintThemesError(
+                f"got {len(cleaned)} texts for {len(embeddings)} embeddings"
+            )
+        if fit:
+            self.vectorizer_ = word_features(len(cleaned)).fit(cleaned)
+        return combine_features(embeddings, self.vectorizer_.transform(cleaned))
 
     # -- fitting ----------------------------------------------------------------------------
     def fit(self, X: Sequence[str] | pd.Series, y: Any) -> ThemeClassifier:
@@ -120,10 +159,15 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         texts = check_texts(X)
         if len(texts) != len(y):
             raise ComplaintThemesError(f"X has {len(texts)} texts but y has {len(y)} labels")
-        return self.fit_embeddings(self.embed(texts), y)
+        return self.fit_embeddings(self.embed(texts), y, texts=texts)
 
-    def fit_embeddings(self, embeddings: np.ndarray, y: Any) -> ThemeClassifier:
-        """Fit on precomputed embeddings (from :meth:`embed`), e.g. to tune the head cheaply."""
+    def fit_embeddings(
+        self, embeddings: np.ndarray, y: Any, texts: Sequence[str] | None = None
+    ) -> ThemeClassifier:
+        """Fit on precomputed embeddings (from :meth:`embed`), e.g. to tune the head cheaply.
+
+        ``texts`` (those embedded) are needed when ``text_features`` is set.
+        """
         self.multilabel_ = is_multilabel(y)
         if self.multilabel_:
             if isinstance(y, np.ndarray):
@@ -150,7 +194,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         )
         if self.class_prior is not None:
             self._check_prior(target)
-        self.classifier_ = head.fit(embeddings, target)
+        self.classifier_ = head.fit(self._features(embeddings, texts, fit=True), target)
         self.classes_ = (
             self._binarizer_classes_ if self.multilabel_ else np.asarray(self.classifier_.classes_)
         )
@@ -171,11 +215,15 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     # -- prediction -------------------------------------------------------------------------
     def predict_proba(self, X: Sequence[str] | pd.Series) -> np.ndarray:
         """Probability of each theme (columns in ``classes_`` order)."""
-        return self.proba_from_embeddings(self.embed(X))
+        return self.proba_from_embeddings(self.embed(X), texts=X)
 
-    def proba_from_embeddings(self, embeddings: np.ndarray) -> np.ndarray:
+    def proba_from_embeddings(
+        self, embeddings: np.ndarray, texts: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """Probabilities from precomputed embeddings (and their texts, with ``text_features``)."""
         check_is_fitted(self)
-        proba = np.asarray(self.classifier_.predict_proba(embeddings))
+        features = self._features(embeddings, texts)
+        proba = np.asarray(self.classifier_.predict_proba(features))
         if self.class_prior is None:
             return proba
         prior = np.array([self.class_prior[c] for c in self.classes_], dtype=float)
@@ -198,7 +246,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             if X is None:
                 raise ComplaintThemesError("predict_themes needs texts X or their embeddings")
             embeddings = self.embed(X)
-        proba = self.proba_from_embeddings(embeddings)
+        proba = self.proba_from_embeddings(embeddings, texts=X)
         return themes_table(
             proba, self.classes_, self.review_threshold, self.secondary_threshold
         )

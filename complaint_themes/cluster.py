@@ -161,7 +161,9 @@ def find_clusters(
         labels = leader_clusters(batch.X, neighbour_graph(batch.X, similarity), similarity)
     names = number_clusters(labels, batch.dates, start=1)
     cluster = [names.get(int(lab)) for lab in labels]
-    themes_of = row_themes(themes, model, batch.X[labels >= 0], batch.rows[labels >= 0],
+    clustered = np.flatnonzero(labels >= 0)
+    themes_of = row_themes(themes, model, batch.X[clustered],
+                           [batch.texts[i] for i in clustered], batch.rows[clustered],
                            batch.n_rows)
     members = batch_members(batch, cluster, themes_of)
     as_of_day = resolve_as_of(as_of, batch.dates)

@@ -142,10 +142,11 @@ def get_embeddings(
 
 
 def row_themes(
-    themes: Sequence[Any] | None, model: Any, X: np.ndarray, rows: np.ndarray, n_rows: int
+    themes: Sequence[Any] | None, model: Any, X: np.ndarray, texts: list[str],
+    rows: np.ndarray, n_rows: int,
 ) -> list[str | None] | None:
-    """Theme of each of ``rows`` (whose embeddings are ``X``) from ``themes`` (one per input
-    row) or ``model.predict_themes``; None when neither is given."""
+    """Theme of each of ``rows`` (whose embeddings are ``X`` and texts ``texts``) from
+    ``themes`` (one per input row) or ``model.predict_themes``; None when neither is given."""
     if themes is not None:
         themes = list(themes)
         if len(themes) != n_rows:
@@ -156,6 +157,6 @@ def row_themes(
     if model is not None:
         if len(X) == 0:
             return []
-        predicted = model.predict_themes(embeddings=X)
+        predicted = model.predict_themes(texts, embeddings=X)
         return [str(t) if t else None for t in predicted["theme"].tolist()]
     return None

@@ -97,9 +97,10 @@ def update_clusters(
     for j, i in enumerate(free):
         cluster[i] = names.get(int(labels[n_old + j]))
     joined_pending = [j for j in range(n_old) if int(labels[j]) in names]
+    clustered = [i for i, c in enumerate(cluster) if c is not None]
     themes_of = row_themes(
-        themes, model, batch.X[[c is not None for c in cluster]],
-        batch.rows[[c is not None for c in cluster]], batch.n_rows,
+        themes, model, batch.X[clustered], [batch.texts[i] for i in clustered],
+        batch.rows[clustered], batch.n_rows,
     )
     before = state.members
     added = _pending_members(state, joined_pending, labels, names).concat(

@@ -9,7 +9,7 @@ from typing import Any
 
 from .embed import DEFAULT_ENCODER
 from .errors import ComplaintThemesError
-from .heads import HEADS
+from .heads import HEADS, TEXT_FEATURES
 
 
 @dataclass
@@ -28,6 +28,9 @@ class TrainingConfig:
         models always use one-vs-rest logistic regression.
     C : float, default=2.0
         Inverse regularisation strength of the head.
+    text_features : {None, "tfidf"}, default=None
+        Let the head read each text's word n-grams beside its embedding
+        (:class:`~complaint_themes.classify.ThemeClassifier`).
     class_prior : dict or None, default=None
         Expected share of each label in the texts the model will meet; probabilities are
         shifted from the training shares to it, so a corpus written with equal numbers per
@@ -51,6 +54,7 @@ class TrainingConfig:
     encoder: str = DEFAULT_ENCODER
     head: str = "svm"
     C: float = 2.0
+    text_features: str | None = None
     class_prior: dict[str, float] | None = None
     cv_folds: int = 5
     review_target_accuracy: float = 0.85
@@ -61,6 +65,10 @@ class TrainingConfig:
     def __post_init__(self) -> None:
         if self.head not in HEADS:
             raise ComplaintThemesError(f"head must be one of {list(HEADS)}, got {self.head!r}")
+        if self.text_features not in TEXT_FEATURES:
+            raise ComplaintThemesError(
+                f"text_features must be one of {list(TEXT_FEATURES)}, got {self.text_features!r}"
+            )
         if self.C <= 0:
             raise ComplaintThemesError(f"C must be > 0, got {self.C}")
         if self.cv_folds < 2:

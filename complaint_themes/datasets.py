@@ -7,6 +7,7 @@ shipped: point these functions at the folder that holds ``v6framework_230831.csv
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -18,6 +19,18 @@ from .errors import InputError
 NHS_FILE = "v6framework_230831.csv"
 NHS_TEXT = "FFT answer"
 NHS_FIRST_LABEL = 11  # the 11 metadata columns come first, then 50 one-hot label columns
+NHS_PARTS = ("all", "dev", "aside")
+ASIDE_SHARE = 2  # one comment in 2 is set aside, chosen by the hash of its Comment ID
+
+
+def nhs_part(comment_id: object) -> str:
+    """``"aside"`` or ``"dev"``: the fixed half of the NHS set a comment belongs to.
+
+    The development half is used to choose models and corpus changes; the aside half is
+    scored once, at the end, as the honest estimate of transfer to real text.
+    """
+    digest = hashlib.sha256(str(comment_id).encode()).hexdigest()
+    return "aside" if int(digest, 16) % ASIDE_SHARE == 0 else "dev"
 
 
 def nhs_data_dir() -> Path:
@@ -41,13 +54,17 @@ def nhs_label_columns(df: pd.DataFrame) -> list[str]:
     return list(df.columns[NHS_FIRST_LABEL:])
 
 
-def load_nhs_council_themes(folder: str | Path | None = None) -> pd.DataFrame:
+def load_nhs_council_themes(folder: str | Path | None = None, part: str = "all") -> pd.DataFrame:
     """The NHS rows that map onto one council theme, per ``council_theme_map.json``.
 
     Negative rows (sentiment 4-5) with an answer of 3+ words, other than "did not answer" /
     "nothing", whose mapped labels give exactly one council theme (labels absent from the map,
-    such as "Negative experience & dissatisfaction", are ignored). Columns: ``text``, ``theme``.
+    such as "Negative experience & dissatisfaction", are ignored). Columns: ``text``, ``theme``,
+    ``nhs_labels`` (the mapped NHS labels, ``|``-separated) and ``part``; ``part="dev"`` or
+    ``"aside"`` keeps one fixed half (:func:`nhs_part`).
     """
+    if part not in NHS_PARTS:
+        raise InputError(f"part must be one of {list(NHS_PARTS)}, got {part!r}")
     df, folder = _read_nhs(Path(folder) if folder else None)
     mapping = json.loads((folder / "council_theme_map.json").read_text(encoding="utf-8"))
     to_theme = {
@@ -63,11 +80,20 @@ def load_nhs_council_themes(folder: str | Path | None = None) -> pd.DataFrame:
         & ~text.str.lower().isin(["did not answer", "nothing"])
     )
     labels = df.loc[keep, list(to_theme)].fillna(0).astype(int)
-    themes = labels.apply(lambda row: {to_theme[c] for c in row.index[row == 1]}, axis=1)
+    source = labels.apply(lambda row: list(row.index[row == 1]), axis=1)
+    themes = source.map(lambda names: {to_theme[name] for name in names})
     single = themes[themes.map(len) == 1]
-    return pd.DataFrame(
-        {"text": text[single.index], "theme": single.map(lambda s: next(iter(s)))}
-    ).reset_index(drop=True)
+    table = pd.DataFrame(
+        {
+            "text": text[single.index],
+            "theme": single.map(lambda s: next(iter(s))),
+            "nhs_labels": source[single.index].map("|".join),
+            "part": df.loc[single.index, "Comment ID"].map(nhs_part),
+        }
+    )
+    if part != "all":
+        table = table[table.part == part]
+    return table.reset_index(drop=True)
 
 
 def load_nhs_multilabel(folder: str | Path | None = None, min_count: int = 25) -> pd.DataFrame:

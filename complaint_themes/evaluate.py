@@ -180,8 +180,9 @@ def learning_curve(
         chosen = np.concatenate([
             rng.permutation(train_idx[y[train_idx] == label])[:n] for label in labels
         ])
-        head = clone(model).fit_embeddings(embeddings[chosen], y[chosen])
-        record("trained head", n, head.proba_from_embeddings(embeddings[test_idx]),
+        head = clone(model).fit_embeddings(embeddings[chosen], y[chosen],
+                                           texts=[texts[i] for i in chosen])
+        record("trained head", n, head.proba_from_embeddings(embeddings[test_idx], test_texts),
                head.classes_)
         if taxonomy is not None:
             few = zero_shot_model(taxonomy, encoder=model.encoder, cache=model.cache,

@@ -3,6 +3,8 @@
 * :func:`default_head`: an RBF support-vector machine with temperature-scaled probabilities
   (single-label; logistic regression when asked, or with too few examples to calibrate), or
   one-vs-rest logistic regressions (multi-label).
+* :func:`word_features`: the TF-IDF word n-grams a head reads beside the embedding when a
+  model has ``text_features="tfidf"``; :func:`combine_features` puts the two side by side.
 * :class:`PrototypeClassifier`: cosine to each theme's mean embedding. Fitted on the theme
   definitions of a taxonomy it is a zero-shot model; adding a handful of labelled complaints per
   theme moves each prototype towards real complaints (few-shot).
@@ -11,8 +13,10 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.svm import SVC
@@ -22,6 +26,24 @@ from .errors import ComplaintThemesError
 
 MIN_TO_CALIBRATE = 10
 HEADS = ("svm", "logistic")
+TEXT_FEATURES = (None, "tfidf")
+EMBEDDING_WEIGHT = 0.5
+"""Scale of the (unit-length) embedding beside the TF-IDF vector (also unit length). Chosen
+on the development half of the real NHS set among 0.35, 0.5, 0.7 and 1
+(``benchmarks/bench_transfer.py``)."""
+
+
+def word_features(n_texts: int) -> TfidfVectorizer:
+    """Word unigrams and bigrams, sublinear TF-IDF, unit length. Words seen in only one of the
+    training texts are dropped once there are 100 or more texts."""
+    return TfidfVectorizer(ngram_range=(1, 2), min_df=2 if n_texts >= 100 else 1,
+                           sublinear_tf=True)
+
+
+def combine_features(embeddings: np.ndarray, words: sparse.spmatrix) -> sparse.csr_matrix:
+    """The embedding (weighted by ``EMBEDDING_WEIGHT``) and the word features side by side."""
+    dense = sparse.csr_matrix(np.asarray(embeddings) * EMBEDDING_WEIGHT)
+    return sparse.hstack([dense, words], format="csr")
 
 
 def default_head(

@@ -3,12 +3,13 @@
 A model folder holds::
 
     head.skops     the fitted scikit-learn head, stored with skops (no pickle)
+    words.skops    the fitted TF-IDF word features (only models with text_features="tfidf")
     meta.json      format version, encoder id, taxonomy, thresholds, training data hash,
-                   metrics, library versions and the SHA-256 of head.skops
+                   metrics, library versions and the SHA-256 of each .skops file
     MODEL_CARD.md  what it was trained on, how well it does, where not to use it
 
 Loading never runs code from the folder: skops rebuilds only types on an allow-list
-(scikit-learn, NumPy and this library's heads), and a head whose checksum differs from the one
+(scikit-learn, NumPy and this library's heads), and a file whose checksum differs from the one
 in meta.json is refused. A folder from another council is untrusted input.
 """
 
@@ -36,6 +37,7 @@ from .taxonomy import Taxonomy
 FORMAT_VERSION = 1
 DEFAULT_MODEL_NAME = "council-themes-v1"
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "complaint_themes.heads.PrototypeClassifier")
+WORDS_FILE = "words.skops"
 
 
 def default_model_dir() -> Path:
@@ -95,6 +97,9 @@ def save_model(
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
         sio.dump(model.classifier_, staging / "head.skops")
+        words = model.text_features is not None
+        if words:
+            sio.dump(model.vectorizer_, staging / WORDS_FILE)
         meta = {
             "format_version": FORMAT_VERSION,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -104,6 +109,7 @@ def save_model(
             "review_threshold": float(model.review_threshold),
             "secondary_threshold": float(model.secondary_threshold),
             "clean": bool(model.clean),
+            "text_features": model.text_features,
             "class_prior": model.class_prior,
             "train_shares": (
                 [float(s) for s in model.train_shares_] if model.class_prior is not None else None
@@ -117,6 +123,7 @@ def save_model(
             "metrics": metrics or {},
             "versions": _versions(),
             "head_sha256": _sha256(staging / "head.skops"),
+            "words_sha256": _sha256(staging / WORDS_FILE) if words else None,
         }
         (staging / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         card_text = render_card(meta, notes=card or "")
@@ -161,30 +168,13 @@ def load_model(directory: str | Path | None = None, **params: Any) -> ThemeClass
 
     Extra keyword arguments set :class:`ThemeClassifier` parameters such as ``cache``.
     """
-    import skops.io as sio
-
     directory = Path(directory) if directory is not None else default_model_dir()
     meta = read_meta(directory)
-    head_path = directory / "head.skops"
-    if not head_path.is_file():
-        raise ModelError(f"{directory} is not a complete model folder: head.skops is missing")
-    if _sha256(head_path) != meta["head_sha256"]:
-        raise ModelError(
-            f"{head_path} does not match the checksum in meta.json: the folder was changed "
-            "after it was saved. Use the original folder or retrain."
-        )
-    try:
-        untrusted = sio.get_untrusted_types(file=head_path)
-    except Exception as e:  # skops raises many kinds on a corrupt file
-        raise ModelError(f"{head_path} is not a readable skops file: {e}") from e
-    refused = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
-    if refused:
-        raise ModelError(
-            f"{head_path} contains types this library does not load: {', '.join(refused)}"
-        )
-    head = sio.load(head_path, trusted=untrusted)
+    head = _load_checked(directory, "head.skops", meta["head_sha256"])
+    text_features = meta.get("text_features")
     model = ThemeClassifier(
         encoder=meta["encoder"],
+        text_features=text_features,
         review_threshold=meta.get("review_threshold", 0.5),
         secondary_threshold=meta.get("secondary_threshold", 0.25),
         clean=meta.get("clean", True),
@@ -192,6 +182,8 @@ def load_model(directory: str | Path | None = None, **params: Any) -> ThemeClass
         label_thresholds=meta.get("label_thresholds"),
     ).set_params(**params)
     model.classifier_ = head
+    if text_features is not None:
+        model.vectorizer_ = _load_checked(directory, WORDS_FILE, meta.get("words_sha256"))
     model.multilabel_ = bool(meta.get("multilabel", False))
     if model.class_prior is not None:
         model.train_shares_ = np.asarray(meta["train_shares"], dtype=float)
@@ -200,3 +192,25 @@ def load_model(directory: str | Path | None = None, **params: Any) -> ThemeClass
         raise ModelError(f"{directory}: classes in meta.json do not match head.skops")
     model.meta_ = meta
     return model
+
+
+def _load_checked(directory: Path, name: str, checksum: str | None) -> Any:
+    """Load one skops file of a model folder: checksum first, then only allow-listed types."""
+    import skops.io as sio
+
+    path = directory / name
+    if not path.is_file():
+        raise ModelError(f"{directory} is not a complete model folder: {name} is missing")
+    if _sha256(path) != checksum:
+        raise ModelError(
+            f"{path} does not match the checksum in meta.json: the folder was changed "
+            "after it was saved. Use the original folder or retrain."
+        )
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as e:  # skops raises many kinds on a corrupt file
+        raise ModelError(f"{path} is not a readable skops file: {e}") from e
+    refused = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
+    if refused:
+        raise ModelError(f"{path} contains types this library does not load: {', '.join(refused)}")
+    return sio.load(path, trusted=untrusted)

@@ -185,11 +185,11 @@ def evaluate_to_folder(
     embeddings = model.embed(list(texts))
     multilabel = is_multilabel(y)
     if cv:
-        proba = out_of_fold_proba(model, embeddings, y, cv, seed)
+        proba = out_of_fold_proba(model, embeddings, y, cv, seed, texts=list(texts))
         classes = sorted({label for row in y for label in row} if multilabel else set(y))
         method = f"{cv}-fold cross-validation of the model's configuration on this file"
     else:
-        proba = model.proba_from_embeddings(embeddings)
+        proba = model.proba_from_embeddings(embeddings, texts=list(texts))
         classes = [str(c) for c in model.classes_]
         method = "the saved model, scored on this file"
     plots = ["calibration.png"]

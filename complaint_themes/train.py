@@ -57,12 +57,13 @@ def check_labels(y: Sequence[Any], multi_label: bool, min_examples: int) -> Coun
 
 
 def make_classifier(config: TrainingConfig, counts: Counter, **params: Any) -> ThemeClassifier:
-    """The classifier a config describes (calibrated logistic regression with its C and
-    class weights) for training data with label ``counts``."""
+    """The classifier a config describes (its head, C and text features) for training data
+    with label ``counts``."""
     head = default_head(config.multi_label, min(counts.values()), C=config.C, kind=config.head)
     return ThemeClassifier(
         encoder=config.encoder,
         classifier=head,
+        text_features=config.text_features,
         class_prior=config.class_prior,
         secondary_threshold=config.secondary_threshold,
         **params,
@@ -70,17 +71,23 @@ def make_classifier(config: TrainingConfig, counts: Counter, **params: Any) -> T
 
 
 def out_of_fold_proba(
-    model: ThemeClassifier, embeddings: np.ndarray, y: Sequence[Any], folds: int, seed: int
+    model: ThemeClassifier,
+    embeddings: np.ndarray,
+    y: Sequence[Any],
+    folds: int,
+    seed: int,
+    texts: Sequence[str] | None = None,
 ) -> np.ndarray:
     """Probabilities for every row from a copy of ``model`` that did not see it (k-fold,
-    stratified for single-label targets)."""
+    stratified for single-label targets). ``texts`` are needed for ``text_features``."""
     multilabel = is_multilabel(y)
     splitter = (KFold if multilabel else StratifiedKFold)(folds, shuffle=True, random_state=seed)
     target = np.zeros(len(y)) if multilabel else np.asarray(y)
     proba: np.ndarray | None = None
     for train_idx, test_idx in splitter.split(embeddings, target):
-        fold = clone(model).fit_embeddings(embeddings[train_idx], _take(y, train_idx))
-        part = fold.proba_from_embeddings(embeddings[test_idx])
+        fold = clone(model).fit_embeddings(embeddings[train_idx], _take(y, train_idx),
+                                           texts=_take(texts, train_idx))
+        part = fold.proba_from_embeddings(embeddings[test_idx], texts=_take(texts, test_idx))
         if proba is None:
             proba, classes = np.zeros((len(y), part.shape[1])), list(fold.classes_)
         if list(fold.classes_) != classes:
@@ -92,7 +99,9 @@ def out_of_fold_proba(
     return proba
 
 
-def _take(y: Sequence[Any], index: np.ndarray) -> Any:
+def _take(y: Sequence[Any] | None, index: np.ndarray) -> Any:
+    if y is None:
+        return None
     return y[index] if isinstance(y, np.ndarray) else [y[i] for i in index]
 
 
@@ -118,7 +127,7 @@ def train_model(
         embeddings = model.embed(list(texts))
     report: dict[str, Any] = {"label_counts": dict(sorted(counts.items())), "n": len(texts)}
     if folds >= 2:
-        oof = out_of_fold_proba(model, embeddings, y, folds, config.seed)
+        oof = out_of_fold_proba(model, embeddings, y, folds, config.seed, texts=list(texts))
         classes = sorted(counts)
         if config.multi_label:
             truth = MultiLabelBinarizer(classes=classes).fit_transform(y)
@@ -131,7 +140,7 @@ def train_model(
             model.set_params(review_threshold=threshold)
             report["cv"] = score(y, oof, classes, threshold)
         report["cv_folds"] = folds
-    model.fit_embeddings(embeddings, y)
+    model.fit_embeddings(embeddings, y, texts=list(texts))
     return model, report
 
 

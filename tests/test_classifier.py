@@ -111,3 +111,34 @@ def test_zero_shot_and_few_shot(texts, themes, encoder):
         zero.predict(texts) == np.asarray(themes)).mean()
     with pytest.raises(ComplaintThemesError, match="not in the taxonomy: \\['noise'\\]"):
         zero_shot_model(encoder=encoder, examples=(["x"], ["noise"]), cache=False)
+
+
+def test_word_features_read_words_the_encoder_cannot_see(texts, themes):
+    from complaint_themes.embed import HashingEncoder
+
+    class Blind(HashingEncoder):
+        """Every text gets the same embedding: only the word features can tell them apart."""
+
+        model_id = "blind-test"
+
+        def encode(self, batch):
+            return np.tile(super().encode(["same"]), (len(batch), 1))
+
+    blind = make(Blind(), classifier=LogisticRegression(C=100))
+    assert (blind.fit(texts, themes).predict(texts) == np.asarray(themes)).mean() < 0.5
+    words = make(Blind(), classifier=LogisticRegression(C=100), text_features="tfidf")
+    words.fit(texts, themes)
+    assert (words.predict(texts) == np.asarray(themes)).all()
+    assert "officer" in words.vectorizer_.vocabulary_
+    table = words.predict_themes(texts, embeddings=words.embed(texts))
+    assert table.theme.tolist() == themes
+    copy = clone(words)
+    assert copy.text_features == "tfidf" and not hasattr(copy, "vectorizer_")
+
+
+def test_word_features_need_the_texts(texts, themes, encoder):
+    model = make(encoder, text_features="tfidf").fit(texts, themes)
+    with pytest.raises(ComplaintThemesError, match="also reads the words .* pass the texts"):
+        model.predict_themes(embeddings=model.embed(texts))
+    with pytest.raises(ComplaintThemesError, match="text_features must be one of"):
+        make(encoder, text_features="bag").fit(texts, themes)

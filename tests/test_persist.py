@@ -81,3 +81,36 @@ def test_class_prior_survives_the_round_trip(tmp_path, texts, themes):
     loaded = load_model(save_model(model, tmp_path / "m"))
     assert loaded.class_prior == prior
     np.testing.assert_allclose(loaded.predict_proba(texts), model.predict_proba(texts))
+
+
+@pytest.fixture
+def words_model_dir(tmp_path, texts, themes):
+    from complaint_themes import ThemeClassifier, save_model
+
+    model = ThemeClassifier(encoder="hashing", cache=False, text_features="tfidf")
+    return save_model(model.fit(texts, themes), tmp_path / "words-model")
+
+
+def test_word_features_survive_the_round_trip(words_model_dir, texts, themes):
+    from complaint_themes import ThemeClassifier
+
+    original = ThemeClassifier(encoder="hashing", cache=False, text_features="tfidf")
+    original.fit(texts, themes)
+    loaded = load_model(words_model_dir)
+    assert loaded.text_features == "tfidf"
+    assert (words_model_dir / "words.skops").is_file()
+    np.testing.assert_allclose(loaded.predict_proba(texts), original.predict_proba(texts))
+
+
+def test_tampered_or_smuggled_word_features_are_refused(words_model_dir):
+    words = words_model_dir / "words.skops"
+    words.write_bytes(words.read_bytes() + b"x")
+    with pytest.raises(ModelError, match="words.skops does not match the checksum"):
+        load_model(words_model_dir)
+    sio.dump({"vocabulary": Payload()}, words)
+    meta = json.loads((words_model_dir / "meta.json").read_text())
+    meta["words_sha256"] = _sha256(words)
+    (words_model_dir / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="words.skops contains types this library does not "
+                                         "load: test_persist.Payload"):
+        load_model(words_model_dir)
