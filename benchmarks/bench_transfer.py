@@ -6,7 +6,10 @@
 Every head is fitted on the corpus training split (``training/data/batches``) with the class
 prior of ``training/configs/default.toml`` and scored on the corpus held-out split and on the
 development half of the mapped NHS set: macro-F1, expected calibration error, and the accuracy
-of the texts a 0.6 review threshold keeps. Embeddings come from the cache. Writes
+of the texts a 0.6 review threshold keeps. For the head configured in ``default.toml`` it then
+chooses, on the development half, the temperature with the lowest calibration error and the
+review threshold that keeps the accuracy of the rest at the target: the values the config
+records for real text. Embeddings come from the cache. Writes
 ``benchmarks/results/transfer_heads.json``.
 """
 
@@ -17,6 +20,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.svm import SVC, LinearSVC
 
@@ -28,8 +32,8 @@ from train_default import load_corpus  # noqa: E402
 from complaint_themes import ThemeClassifier  # noqa: E402
 from complaint_themes.config import TrainingConfig  # noqa: E402
 from complaint_themes.datasets import load_nhs_council_themes  # noqa: E402
-from complaint_themes.evaluate import score  # noqa: E402
-from complaint_themes.heads import PrototypeClassifier, default_head  # noqa: E402
+from complaint_themes.evaluate import choose_review_threshold, score  # noqa: E402
+from complaint_themes.heads import PrototypeClassifier, default_head, soften  # noqa: E402
 
 
 def temperature(scorer):
@@ -52,12 +56,26 @@ def candidate_heads() -> dict:
             default_head(False, 100, C=2, kind="logistic"), "tfidf"),
         "embedding + TF-IDF, linear SVM C=0.1": (
             temperature(LinearSVC(C=0.1, class_weight="balanced")), "tfidf"),
+        "vote: RBF SVM on embedding + logistic on embedding and TF-IDF": (
+            default_head(False, 100, C=2, kind="vote"), "tfidf"),
     }
+
+
+def real_text_settings(proba, truth, classes, target_accuracy):
+    """The temperature with the lowest ECE on real development text, and the lowest review
+    threshold at which the texts kept reach ``target_accuracy`` there."""
+    grid = np.round(np.arange(1.0, 3.01, 0.1), 2)
+    eces = [score(truth, soften(proba, t), classes)["ece"] for t in grid]
+    best = float(grid[int(np.argmin(eces))])
+    threshold = choose_review_threshold(soften(proba, best), truth, classes, target_accuracy)
+    return {"temperature": best, "ece": float(min(eces)), "review_threshold": threshold}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aside", action="store_true", help="also score the aside half")
+    parser.add_argument("--settings-only", action="store_true",
+                        help="skip the candidate heads; only choose the real-text settings")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/transfer_heads.json")
     args = parser.parse_args(argv)
     config = TrainingConfig.from_toml(ROOT / "training/configs/default.toml")
@@ -71,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     X = reader.embed(train.text.tolist())
     y = train.theme.tolist()
     results = {}
-    for name, (head, text_features) in candidate_heads().items():
+    candidates = {} if args.settings_only else candidate_heads()
+    for name, (head, text_features) in candidates.items():
         model = ThemeClassifier(encoder=config.encoder, classifier=head,
                                 text_features=text_features, class_prior=config.class_prior)
         model.fit_embeddings(X, y, texts=train.text.tolist())
@@ -86,7 +105,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:40} " + "  ".join(
             f"{s}: F1 {r['macro_f1']:.3f} ece {r['ece']:.3f} rest {r['accuracy_of_rest']}"
             for s, r in row.items()), flush=True)
-    args.out.write_text(json.dumps({"n_train": len(train), "heads": results}, indent=2) + "\n")
+    # the configured head: temperature and review threshold for real text, on the dev half
+    shipped = ThemeClassifier(
+        encoder=config.encoder, text_features=config.text_features, class_prior=config.class_prior,
+        classifier=default_head(False, 100, C=config.C, kind=config.head,
+                                embedding_dim=X.shape[1]),
+    ).fit_embeddings(X, y, texts=train.text.tolist())
+    dev, emb, _ = sets["nhs_dev"]
+    chosen = real_text_settings(shipped.proba_from_embeddings(emb, texts=dev.text.tolist()),
+                                dev.theme, list(shipped.classes_), config.review_target_accuracy)
+    print(f"configured head ({config.head}, text_features={config.text_features}) on the NHS "
+          f"development half: {chosen}")
+    args.out.write_text(json.dumps({"n_train": len(train), "heads": results,
+                                    "real_text_settings": chosen}, indent=2) + "\n")
     print(f"wrote {args.out}")
     return 0
 

@@ -8,17 +8,19 @@ from typing import Any
 
 def _figures_table(metrics: dict[str, Any]) -> list[str]:
     rows = [
-        "| evaluation set | n | macro-F1 | micro-F1 / accuracy | needs_review | accuracy of rest |",
-        "|---|---|---|---|---|---|",
+        "| evaluation set | n | macro-F1 | micro-F1 / accuracy | ECE | needs_review "
+        "| accuracy of rest |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, m in metrics.items():
         if not isinstance(m, dict) or "macro_f1" not in m:
             continue
         review = "" if m.get("needs_review_share") is None else f"{m['needs_review_share']:.1%}"
         rest = "" if m.get("accuracy_of_rest") is None else f"{m['accuracy_of_rest']:.3f}"
+        ece = "" if m.get("ece") is None else f"{m['ece']:.3f}"
         rows.append(
             f"| {name} | {m.get('n', '')} | {m['macro_f1']:.3f} | "
-            f"{m.get('accuracy', m.get('micro_f1', 0)):.3f} | "
+            f"{m.get('accuracy', m.get('micro_f1', 0)):.3f} | {ece} | "
             f"{review} | {rest} |"
         )
     return rows
@@ -33,7 +35,10 @@ def render_card(meta: dict[str, Any], notes: str = "") -> str:
         f"# Model card: {training.get('model_name', taxonomy.get('name', 'complaint themes'))}",
         "",
         "Assigns each complaint its salient theme from its text: a sentence embedding "
-        f"(`{meta['encoder']}`) and a classifier head (`head.skops`).",
+        f"(`{meta['encoder']}`)"
+        + (" beside the text's TF-IDF word features (`words.json`)"
+           if meta.get("text_features") else "")
+        + " and a classifier head (`head.skops`).",
         "",
         "## Themes",
         "",
@@ -47,6 +52,12 @@ def render_card(meta: dict[str, Any], notes: str = "") -> str:
     if not taxonomy:
         lines += [", ".join(f"`{c}`" for c in meta["classes"]), ""]
     digest = str(training.get("data_sha256", ""))[:16]
+    config = training.get("config", {})
+    if config.get("review_threshold") is not None:
+        review = "a threshold fixed in the training config (chosen on real development text)"
+    else:
+        review = ("the lowest threshold at which out-of-fold accuracy of the texts kept "
+                  f"reached {config.get('review_target_accuracy', 'the target')}")
     lines += [
         "## Training",
         "",
@@ -61,8 +72,7 @@ def render_card(meta: dict[str, Any], notes: str = "") -> str:
         *_figures_table(metrics),
         "",
         f"`needs_review` is set when the top probability is below {meta['review_threshold']}: "
-        "the lowest threshold at which out-of-fold accuracy of the texts kept reached "
-        f"{training.get('config', {}).get('review_target_accuracy', 'the target')}. "
+        f"{review}. "
         f"Other themes at probability >= {meta['secondary_threshold']} are listed as secondary.",
         "",
     ]

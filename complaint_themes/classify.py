@@ -27,6 +27,7 @@ from .heads import (
     combine_features,
     default_head,
     shift_prior,
+    soften,
     word_features,
 )
 from .io import check_texts
@@ -59,6 +60,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         The head learns with every theme weighted equally; probabilities are then shifted to
         these shares (:func:`complaint_themes.heads.shift_prior`). None: themes are taken as
         equally common.
+    temperature : float, default=1.0
+        Single-label: the final probabilities are raised to the power ``1 / temperature`` and
+        renormalised (which theme wins does not change). Above 1 makes the model less sure of
+        itself; the shipped model's value is set for real text (``training/configs``).
     review_threshold : float, default=0.5
         A text whose top probability is below this gets ``needs_review=True``. The shipped model
         stores the value chosen on out-of-fold predictions (see ``training/train_default.py``).
@@ -95,6 +100,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         classifier: BaseEstimator | None = None,
         text_features: str | None = None,
         class_prior: dict[str, float] | None = None,
+        temperature: float = 1.0,
         review_threshold: float = 0.5,
         secondary_threshold: float = 0.25,
         label_thresholds: Sequence[float] | None = None,
@@ -107,6 +113,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.classifier = classifier
         self.text_features = text_features
         self.class_prior = class_prior
+        self.temperature = temperature
         self.review_threshold = review_threshold
         self.secondary_threshold = secondary_threshold
         self.label_thresholds = label_thresholds
@@ -146,7 +153,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                 f"got {len(cleaned)} texts for {len(embeddings)} embeddings"
             )
         if fit:
-            self.vectorizer_ = word_features(len(cleaned)).fit(cleaned)
+            self.vectorizer_ = word_features(cleaned)
         return combine_features(embeddings, self.vectorizer_.transform(cleaned))
 
     # -- fitting ----------------------------------------------------------------------------
@@ -224,10 +231,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         features = self._features(embeddings, texts)
         proba = np.asarray(self.classifier_.predict_proba(features))
-        if self.class_prior is None:
-            return proba
-        prior = np.array([self.class_prior[c] for c in self.classes_], dtype=float)
-        return shift_prior(proba, self.train_shares_, prior / prior.sum())
+        if self.class_prior is not None:
+            prior = np.array([self.class_prior[c] for c in self.classes_], dtype=float)
+            proba = shift_prior(proba, self.train_shares_, prior / prior.sum())
+        if self.temperature != 1.0 and not self.multilabel_:
+            proba = soften(proba, self.temperature)
+        return proba
 
     def predict(self, X: Sequence[str] | pd.Series) -> np.ndarray:
         """The most likely theme per text (a 0/1 indicator matrix for multi-label models)."""

@@ -23,9 +23,9 @@ class TrainingConfig:
         Labels hold several themes separated by ``label_sep``.
     label_sep : str, default="|"
     encoder : str, default="all-MiniLM-L6-v2"
-    head : {"svm", "logistic"}, default="svm"
-        Single-label head (see :func:`complaint_themes.heads.default_head`); multi-label
-        models always use one-vs-rest logistic regression.
+    head : {"svm", "logistic", "vote"}, default="svm"
+        Single-label head (see :func:`complaint_themes.heads.default_head`; ``"vote"`` needs
+        ``text_features``); multi-label models always use one-vs-rest logistic regression.
     C : float, default=2.0
         Inverse regularisation strength of the head.
     text_features : {None, "tfidf"}, default=None
@@ -41,6 +41,10 @@ class TrainingConfig:
     review_target_accuracy : float, default=0.85
         ``needs_review`` is set below the lowest confidence at which the out-of-fold accuracy
         of the texts kept is at least this.
+    review_threshold : float or None, default=None
+        A fixed ``needs_review`` threshold instead (e.g. one chosen on real development text).
+    temperature : float, default=1.0
+        Softens (> 1) or sharpens the final probabilities (see ``ThemeClassifier``).
     secondary_threshold : float, default=0.25
     min_examples : int, default=10
         Labels with fewer examples are warned about (too few to learn reliably).
@@ -58,6 +62,8 @@ class TrainingConfig:
     class_prior: dict[str, float] | None = None
     cv_folds: int = 5
     review_target_accuracy: float = 0.85
+    review_threshold: float | None = None
+    temperature: float = 1.0
     secondary_threshold: float = 0.25
     min_examples: int = 10
     seed: int = 0
@@ -68,6 +74,14 @@ class TrainingConfig:
         if self.text_features not in TEXT_FEATURES:
             raise ComplaintThemesError(
                 f"text_features must be one of {list(TEXT_FEATURES)}, got {self.text_features!r}"
+            )
+        if self.head == "vote" and self.text_features is None:
+            raise ComplaintThemesError("head 'vote' needs text_features = \"tfidf\"")
+        if self.temperature <= 0:
+            raise ComplaintThemesError(f"temperature must be > 0, got {self.temperature}")
+        if self.review_threshold is not None and not 0 <= self.review_threshold <= 1:
+            raise ComplaintThemesError(
+                f"review_threshold must be between 0 and 1, got {self.review_threshold}"
             )
         if self.C <= 0:
             raise ComplaintThemesError(f"C must be > 0, got {self.C}")

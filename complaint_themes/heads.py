@@ -5,6 +5,9 @@
   one-vs-rest logistic regressions (multi-label).
 * :func:`word_features`: the TF-IDF word n-grams a head reads beside the embedding when a
   model has ``text_features="tfidf"``; :func:`combine_features` puts the two side by side.
+* :class:`SplitVote`: the mean of two heads' probabilities, one reading only the embedding
+  columns, the other every column (the shipped model: an RBF SVM on the embedding beside a
+  logistic regression on embedding + words).
 * :class:`PrototypeClassifier`: cosine to each theme's mean embedding. Fitted on the theme
   definitions of a taxonomy it is a zero-shot model; adding a handful of labelled complaints per
   theme moves each prototype towards real complaints (few-shot).
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -25,7 +28,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .errors import ComplaintThemesError
 
 MIN_TO_CALIBRATE = 10
-HEADS = ("svm", "logistic")
+HEADS = ("svm", "logistic", "vote")
 TEXT_FEATURES = (None, "tfidf")
 EMBEDDING_WEIGHT = 0.5
 """Scale of the (unit-length) embedding beside the TF-IDF vector (also unit length). Chosen
@@ -33,11 +36,40 @@ on the development half of the real NHS set among 0.35, 0.5, 0.7 and 1
 (``benchmarks/bench_transfer.py``)."""
 
 
-def word_features(n_texts: int) -> TfidfVectorizer:
-    """Word unigrams and bigrams, sublinear TF-IDF, unit length. Words seen in only one of the
-    training texts are dropped once there are 100 or more texts."""
-    return TfidfVectorizer(ngram_range=(1, 2), min_df=2 if n_texts >= 100 else 1,
-                           sublinear_tf=True)
+def word_features(texts: list[str]) -> TfidfVectorizer:
+    """Word unigrams and bigrams, sublinear TF-IDF, unit length, fitted on ``texts``. Words
+    seen in only one text are dropped once there are 100 or more texts."""
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2 if len(texts) >= 100 else 1,
+                                 sublinear_tf=True).fit(texts)
+    vectorizer.stop_words_ = None  # the dropped n-grams: not needed, and most of the file size
+    return vectorizer
+
+
+def words_to_dict(vectorizer: TfidfVectorizer) -> dict:
+    """A fitted :func:`word_features` as plain JSON-able data (terms in column order, idf)."""
+    vocabulary = vectorizer.vocabulary_
+    return {
+        "ngram_range": list(vectorizer.ngram_range),
+        "sublinear_tf": bool(vectorizer.sublinear_tf),
+        "terms": sorted(vocabulary, key=vocabulary.__getitem__),
+        "idf": [float(v) for v in vectorizer.idf_],
+    }
+
+
+def words_from_dict(data: dict) -> TfidfVectorizer:
+    """Rebuild the word features saved by :func:`words_to_dict` (no code is loaded)."""
+    terms, idf = data.get("terms"), data.get("idf")
+    if (
+        not isinstance(terms, list) or not isinstance(idf, list) or len(terms) != len(idf)
+        or not all(isinstance(t, str) for t in terms)
+        or not all(isinstance(v, int | float) for v in idf)
+    ):
+        raise ComplaintThemesError("word features must hold lists 'terms' and 'idf' of one length")
+    low, high = (int(n) for n in data.get("ngram_range", (1, 2)))
+    vectorizer = TfidfVectorizer(ngram_range=(low, high), sublinear_tf=bool(data.get(
+        "sublinear_tf", True)), vocabulary=terms)
+    vectorizer.idf_ = np.asarray(idf, dtype=float)
+    return vectorizer
 
 
 def combine_features(embeddings: np.ndarray, words: sparse.spmatrix) -> sparse.csr_matrix:
@@ -47,7 +79,11 @@ def combine_features(embeddings: np.ndarray, words: sparse.spmatrix) -> sparse.c
 
 
 def default_head(
-    multilabel: bool, min_class_count: int, C: float = 2.0, kind: str = "svm"
+    multilabel: bool,
+    min_class_count: int,
+    C: float = 2.0,
+    kind: str = "svm",
+    embedding_dim: int = 384,
 ) -> BaseEstimator:
     """The head a :class:`~complaint_themes.classify.ThemeClassifier` fits by default.
 
@@ -56,7 +92,9 @@ def default_head(
     thousands of rows; 0.03 macro-F1 lower on the team corpus, ``benchmarks/bench_heads.py``).
     Either is wrapped in temperature scaling (one parameter fitted on out-of-fold scores over 5
     folds, ``ensemble=False``), which turns scores into calibrated probabilities without
-    changing which theme wins. Below ``MIN_TO_CALIBRATE`` examples of some theme there is too
+    changing which theme wins. ``"vote"`` (for models with word features) averages the two:
+    the SVM on the first ``embedding_dim`` columns, the logistic regression (C=1) on all of
+    them (:class:`SplitVote`). Below ``MIN_TO_CALIBRATE`` examples of some theme there is too
     little held-out data to calibrate on, and a plain logistic regression is returned.
 
     Multi-label: one-vs-rest logistic regressions, uncalibrated: per-label calibration pulls
@@ -74,6 +112,9 @@ def default_head(
         return OneVsRestClassifier(logistic)
     if min_class_count < MIN_TO_CALIBRATE:
         return logistic
+    if kind == "vote":
+        return SplitVote(default_head(False, min_class_count, C, "svm"),
+                         default_head(False, min_class_count, 1.0, "logistic"), embedding_dim)
     scorer = (
         OneVsRestClassifier(SVC(C=C, kernel="rbf", class_weight="balanced"))
         if kind == "svm"
@@ -88,6 +129,66 @@ def shift_prior(proba: np.ndarray, train_shares: np.ndarray, prior: np.ndarray) 
     p(c|x) * prior(c) / train_share(c)."""
     weighted = proba * (np.asarray(prior) / np.asarray(train_shares))
     return weighted / weighted.sum(axis=1, keepdims=True)
+
+
+def soften(proba: np.ndarray, temperature: float) -> np.ndarray:
+    """Probabilities raised to ``1 / temperature`` and renormalised (temperature scaling on
+    log-probabilities): above 1 flattens them; the order of the themes is unchanged."""
+    if temperature <= 0:
+        raise ComplaintThemesError(f"temperature must be > 0, got {temperature}")
+    logits = np.log(np.clip(proba, 1e-12, 1.0)) / temperature
+    logits -= logits.max(axis=1, keepdims=True)
+    exp = np.exp(logits)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+class SplitVote(ClassifierMixin, BaseEstimator):
+    """Soft vote of a head on the embedding columns and a head on all columns.
+
+    Parameters
+    ----------
+    embedding_head : classifier with ``predict_proba``
+        Fitted on the first ``embedding_dim`` columns (as a dense array).
+    full_head : classifier with ``predict_proba``
+        Fitted on every column (embedding and word features, sparse).
+    embedding_dim : int, default=384
+        Width of the embedding at the front of the features (:func:`combine_features`).
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+    embedding_head_, full_head_ : the fitted heads
+    """
+
+    def __init__(
+        self, embedding_head: BaseEstimator, full_head: BaseEstimator, embedding_dim: int = 384
+    ) -> None:
+        self.embedding_head = embedding_head
+        self.full_head = full_head
+        self.embedding_dim = embedding_dim
+
+    def _front(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
+        front = X[:, : self.embedding_dim]
+        return front.toarray() if sparse.issparse(front) else np.asarray(front)
+
+    def fit(self, X: sparse.spmatrix | np.ndarray, y: np.ndarray) -> SplitVote:
+        if X.shape[1] <= self.embedding_dim:
+            raise ComplaintThemesError(
+                f"SplitVote needs features wider than embedding_dim={self.embedding_dim}, "
+                f"got {X.shape[1]} columns; use it with text_features='tfidf'"
+            )
+        self.embedding_head_ = clone(self.embedding_head).fit(self._front(X), y)
+        self.full_head_ = clone(self.full_head).fit(X, y)
+        self.classes_ = self.full_head_.classes_
+        return self
+
+    def predict_proba(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
+        check_is_fitted(self)
+        return (self.embedding_head_.predict_proba(self._front(X))
+                + self.full_head_.predict_proba(X)) / 2
+
+    def predict(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
 class PrototypeClassifier(ClassifierMixin, BaseEstimator):

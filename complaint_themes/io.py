@@ -77,7 +77,7 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
     os.close(fd)
     try:
         write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it normal permissions
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes it private; normal permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -108,7 +108,7 @@ def _to_parquet(df: pd.DataFrame, tmp: str, name: str) -> None:
         ) from e
 
 
-def _umask() -> int:
+def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask

@@ -3,9 +3,10 @@
 A model folder holds::
 
     head.skops     the fitted scikit-learn head, stored with skops (no pickle)
-    words.skops    the fitted TF-IDF word features (only models with text_features="tfidf")
+    words.json     the TF-IDF word features: terms and their weights, plain JSON (only models
+                   with text_features="tfidf")
     meta.json      format version, encoder id, taxonomy, thresholds, training data hash,
-                   metrics, library versions and the SHA-256 of each .skops file
+                   metrics, library versions and the SHA-256 of head.skops and words.json
     MODEL_CARD.md  what it was trained on, how well it does, where not to use it
 
 Loading never runs code from the folder: skops rebuilds only types on an allow-list
@@ -31,13 +32,18 @@ import numpy as np
 
 from .card import render_card
 from .classify import ThemeClassifier
-from .errors import ModelError
+from .errors import ComplaintThemesError, ModelError
+from .heads import words_from_dict, words_to_dict
+from .io import current_umask
 from .taxonomy import Taxonomy
 
 FORMAT_VERSION = 1
 DEFAULT_MODEL_NAME = "council-themes-v1"
-_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "complaint_themes.heads.PrototypeClassifier")
-WORDS_FILE = "words.skops"
+_TRUSTED_PREFIXES = (
+    "sklearn.", "numpy.", "complaint_themes.heads.PrototypeClassifier",
+    "complaint_themes.heads.SplitVote",
+)
+WORDS_FILE = "words.json"
 
 
 def default_model_dir() -> Path:
@@ -99,7 +105,8 @@ def save_model(
         sio.dump(model.classifier_, staging / "head.skops")
         words = model.text_features is not None
         if words:
-            sio.dump(model.vectorizer_, staging / WORDS_FILE)
+            (staging / WORDS_FILE).write_text(json.dumps(words_to_dict(model.vectorizer_)),
+                                              encoding="utf-8")
         meta = {
             "format_version": FORMAT_VERSION,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -107,6 +114,7 @@ def save_model(
             "classes": [str(c) for c in model.classes_],
             "multilabel": bool(model.multilabel_),
             "review_threshold": float(model.review_threshold),
+            "temperature": float(model.temperature),
             "secondary_threshold": float(model.secondary_threshold),
             "clean": bool(model.clean),
             "text_features": model.text_features,
@@ -128,6 +136,7 @@ def save_model(
         (staging / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         card_text = render_card(meta, notes=card or "")
         (staging / "MODEL_CARD.md").write_text(card_text, encoding="utf-8")
+        os.chmod(staging, 0o777 & ~current_umask())  # mkdtemp makes it private; normal permissions
         if directory.exists():
             shutil.rmtree(directory)
         os.replace(staging, directory)
@@ -176,6 +185,7 @@ def load_model(directory: str | Path | None = None, **params: Any) -> ThemeClass
         encoder=meta["encoder"],
         text_features=text_features,
         review_threshold=meta.get("review_threshold", 0.5),
+        temperature=meta.get("temperature", 1.0),
         secondary_threshold=meta.get("secondary_threshold", 0.25),
         clean=meta.get("clean", True),
         class_prior=meta.get("class_prior"),
@@ -183,7 +193,7 @@ def load_model(directory: str | Path | None = None, **params: Any) -> ThemeClass
     ).set_params(**params)
     model.classifier_ = head
     if text_features is not None:
-        model.vectorizer_ = _load_checked(directory, WORDS_FILE, meta.get("words_sha256"))
+        model.vectorizer_ = _load_words(directory, meta.get("words_sha256"))
     model.multilabel_ = bool(meta.get("multilabel", False))
     if model.class_prior is not None:
         model.train_shares_ = np.asarray(meta["train_shares"], dtype=float)
@@ -194,10 +204,7 @@ def load_model(directory: str | Path | None = None, **params: Any) -> ThemeClass
     return model
 
 
-def _load_checked(directory: Path, name: str, checksum: str | None) -> Any:
-    """Load one skops file of a model folder: checksum first, then only allow-listed types."""
-    import skops.io as sio
-
+def _checked_path(directory: Path, name: str, checksum: str | None) -> Path:
     path = directory / name
     if not path.is_file():
         raise ModelError(f"{directory} is not a complete model folder: {name} is missing")
@@ -206,6 +213,23 @@ def _load_checked(directory: Path, name: str, checksum: str | None) -> Any:
             f"{path} does not match the checksum in meta.json: the folder was changed "
             "after it was saved. Use the original folder or retrain."
         )
+    return path
+
+
+def _load_words(directory: Path, checksum: str | None) -> Any:
+    path = _checked_path(directory, WORDS_FILE, checksum)
+    try:
+        return words_from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, UnicodeDecodeError, ComplaintThemesError, TypeError,
+            ValueError, AttributeError) as e:
+        raise ModelError(f"{path} is not a valid word-features file: {e}") from e
+
+
+def _load_checked(directory: Path, name: str, checksum: str | None) -> Any:
+    """Load one skops file of a model folder: checksum first, then only allow-listed types."""
+    import skops.io as sio
+
+    path = _checked_path(directory, name, checksum)
     try:
         untrusted = sio.get_untrusted_types(file=path)
     except Exception as e:  # skops raises many kinds on a corrupt file

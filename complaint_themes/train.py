@@ -64,6 +64,7 @@ def make_classifier(config: TrainingConfig, counts: Counter, **params: Any) -> T
         encoder=config.encoder,
         classifier=head,
         text_features=config.text_features,
+        temperature=config.temperature,
         class_prior=config.class_prior,
         secondary_threshold=config.secondary_threshold,
         **params,
@@ -125,6 +126,8 @@ def train_model(
     model = make_classifier(config, counts, cache=cache, progress=progress)
     if embeddings is None:
         embeddings = model.embed(list(texts))
+    if "classifier__embedding_dim" in model.get_params():  # a SplitVote head
+        model.set_params(classifier__embedding_dim=embeddings.shape[1])
     report: dict[str, Any] = {"label_counts": dict(sorted(counts.items())), "n": len(texts)}
     if folds >= 2:
         oof = out_of_fold_proba(model, embeddings, y, folds, config.seed, texts=list(texts))
@@ -136,7 +139,11 @@ def train_model(
             # tuned on these same out-of-fold scores: slightly optimistic
             report["cv"] = score_multilabel(truth, oof, classes, thresholds)
         else:
-            threshold = choose_review_threshold(oof, y, classes, config.review_target_accuracy)
+            threshold = (
+                choose_review_threshold(oof, y, classes, config.review_target_accuracy)
+                if config.review_threshold is None
+                else config.review_threshold
+            )
             model.set_params(review_threshold=threshold)
             report["cv"] = score(y, oof, classes, threshold)
         report["cv_folds"] = folds

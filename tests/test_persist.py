@@ -98,19 +98,29 @@ def test_word_features_survive_the_round_trip(words_model_dir, texts, themes):
     original.fit(texts, themes)
     loaded = load_model(words_model_dir)
     assert loaded.text_features == "tfidf"
-    assert (words_model_dir / "words.skops").is_file()
+    words = json.loads((words_model_dir / "words.json").read_text())
+    assert "officer" in words["terms"] and len(words["terms"]) == len(words["idf"])
     np.testing.assert_allclose(loaded.predict_proba(texts), original.predict_proba(texts))
 
 
-def test_tampered_or_smuggled_word_features_are_refused(words_model_dir):
-    words = words_model_dir / "words.skops"
-    words.write_bytes(words.read_bytes() + b"x")
-    with pytest.raises(ModelError, match="words.skops does not match the checksum"):
+def test_tampered_or_malformed_word_features_are_refused(words_model_dir):
+    words = words_model_dir / "words.json"
+    words.write_text(words.read_text().replace("officer", "0fficer"))
+    with pytest.raises(ModelError, match="words.json does not match the checksum"):
         load_model(words_model_dir)
-    sio.dump({"vocabulary": Payload()}, words)
+    words.write_text(json.dumps({"terms": ["a", "b"], "idf": [1.0]}))
     meta = json.loads((words_model_dir / "meta.json").read_text())
-    meta["words_sha256"] = _sha256(words)
+    meta["words_sha256"] = _sha256(words)  # a careful attacker also fixes the checksum
     (words_model_dir / "meta.json").write_text(json.dumps(meta))
-    with pytest.raises(ModelError, match="words.skops contains types this library does not "
-                                         "load: test_persist.Payload"):
+    with pytest.raises(ModelError, match="words.json is not a valid word-features file: "
+                                         "word features must hold lists"):
         load_model(words_model_dir)
+
+
+def test_saved_folder_has_normal_permissions(model_dir):
+    import os
+    import stat
+
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(model_dir.stat().st_mode) == 0o777 & ~mask

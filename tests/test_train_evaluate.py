@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from complaint_themes import load_model
+from complaint_themes import ComplaintThemesError, load_model
 from complaint_themes.cli import cli
 
 HASHING = '[training]\nencoder = "hashing"\ncv_folds = 3\nmin_examples = 3\n'
@@ -199,3 +200,22 @@ def test_multilabel_training_stores_tuned_thresholds(labelled, config, tmp_path)
     proba = model.predict_proba(["Nobody replied to my emails"])
     assert (model.predict(["Nobody replied to my emails"])
             == (proba >= model.label_thresholds).astype(int)).all()
+
+
+def test_vote_head_trains_saves_and_loads(tmp_path, texts, themes):
+    from complaint_themes import load_model, save_model
+    from complaint_themes.config import TrainingConfig
+    from complaint_themes.heads import SplitVote
+    from complaint_themes.train import train_model
+
+    many = texts * 4  # ten or more per theme, so the calibrated heads are used
+    labels = themes * 4
+    config = TrainingConfig(encoder="hashing", head="vote", text_features="tfidf", cv_folds=3)
+    model, report = train_model(many, labels, config, cache=False)
+    assert isinstance(model.classifier_, SplitVote)
+    assert model.classifier_.embedding_dim == model.embed(many[:1]).shape[1]
+    assert report["cv"]["macro_f1"] > 0.5
+    loaded = load_model(save_model(model, tmp_path / "vote"))
+    np.testing.assert_allclose(loaded.predict_proba(texts), model.predict_proba(texts))
+    with pytest.raises(ComplaintThemesError, match="head 'vote' needs text_features"):
+        TrainingConfig(head="vote")
