@@ -124,3 +124,19 @@ def test_saved_folder_has_normal_permissions(model_dir):
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(model_dir.stat().st_mode) == 0o777 & ~mask
+
+
+def test_speed_modes_are_checked(model_dir):
+    with pytest.raises(ModelError, match=r"speed must be one of \['accurate', 'int8', 'fast'\]"):
+        load_model(model_dir, speed="turbo")
+    with pytest.raises(ModelError, match="speed 'int8' quantises the bundled encoder "
+                                         "'all-MiniLM-L6-v2'; .* uses 'hashing'"):
+        load_model(model_dir, speed="int8")
+    with pytest.raises(ModelError, match="speed 'fast' uses the bundled fast model"):
+        load_model(model_dir, speed="fast")
+
+
+def test_int8_keeps_the_head_and_swaps_the_encoder():
+    model = load_model(speed="int8")  # the shipped model; the encoder loads only when used
+    assert model.encoder == "all-MiniLM-L6-v2:int8"
+    assert list(model.classes_) == list(load_model().classes_)

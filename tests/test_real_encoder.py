@@ -48,3 +48,15 @@ def test_long_text_is_windowed_not_truncated(no_network):
     # the end of a long letter still counts: it is as close to the tail as to the head
     to_head, to_tail = vectors[2] @ vectors[0], vectors[2] @ vectors[1]
     assert to_tail > 0.6 and abs(to_head - to_tail) < 0.25
+
+
+def test_int8_speed_mode_classifies_like_fp32(no_network):
+    texts = [
+        "Our green bin has not been emptied for three weeks, nobody came at all.",
+        "I have emailed four times and rung twice and nobody has ever replied to me.",
+        "The housing officer was rude, shouted at me and laughed at my situation.",
+        "The plumber finally came after six weeks and the leak was back the next day.",
+    ]
+    fast = load_model(speed="int8", cache=False)
+    assert fast.predict(texts).tolist() == load_model(cache=False).predict(texts).tolist()
+    np.testing.assert_allclose(np.linalg.norm(fast.embed(texts), axis=1), 1, rtol=1e-4)
