@@ -7,6 +7,8 @@ import pandas as pd
 from .classify import ThemeClassifier
 from .errors import InputError
 from .io import text_column
+from .safeguarding import COLUMNS as RISK_COLUMNS
+from .safeguarding import flag_table, summary_line
 
 OUTPUT_COLUMNS = ("theme", "theme_confidence", "secondary_themes", "needs_review")
 
@@ -19,11 +21,14 @@ def classify_table(
 ) -> pd.DataFrame:
     """Return ``df`` (every row and column, in order) plus the theme columns.
 
+    Every row also gets ``risk_flags`` and ``risk_sentences`` (:mod:`.safeguarding`; ``""``
+    when none), found by their own rules and never replaced by the theme.
+
     Rows whose text is blank are kept: their theme is empty, ``needs_review`` is True and
     ``review_reason`` says why. Each distinct text is encoded once.
     """
     added = [*OUTPUT_COLUMNS, *(f"prob_{c}" for c in model.classes_), "review_reason"]
-    clash = [c for c in added if c in df.columns]
+    clash = [c for c in [*added, *RISK_COLUMNS] if c in df.columns]
     if clash:
         raise InputError(
             f"{source} already has column(s) {', '.join(clash)}; rename them first "
@@ -31,7 +36,10 @@ def classify_table(
         )
     texts = text_column(df, text_column_name, source)
     present = [i for i, t in enumerate(texts) if t is not None]
-    predicted = model.predict_themes([texts[i] for i in present])
+    if present:
+        predicted = model.predict_themes([texts[i] for i in present])
+    else:  # nothing to classify (no rows, or every text blank): the columns alone
+        predicted = pd.DataFrame(columns=added[:-1])
     predicted.index = present
     full = predicted.reindex(range(len(df)))  # blank rows become missing values
     out = df.copy()
@@ -45,6 +53,9 @@ def classify_table(
         "empty text" if t is None else ("low confidence" if review else "")
         for t, review in zip(texts, out["needs_review"], strict=True)
     ]
+    risk = flag_table(texts)  # safeguarding flags: their own columns, whatever the theme
+    for column in RISK_COLUMNS:
+        out[column] = risk[column].to_numpy()
     return out
 
 
@@ -54,6 +65,8 @@ def summarise(classified: pd.DataFrame) -> str:
     if total == 0:
         return "0 rows classified."
     lines = [f"{total} rows classified."]
+    if "risk_flags" in classified and (risk := summary_line(classified["risk_flags"])):
+        lines.append(risk)  # before the themes, so no theme count hides it
     counts = classified.loc[classified["theme"] != "", "theme"].value_counts()
     width = max((len(t) for t in counts.index), default=5)
     for theme, n in counts.items():

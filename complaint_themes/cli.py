@@ -19,6 +19,11 @@ from .errors import ComplaintThemesError
 
 INPUT = click.Path(exists=True, dir_okay=False, path_type=Path)
 MODEL_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+SPEED_OPTION = click.option(
+    "--speed", type=click.Choice(["accurate", "int8", "fast"]), default="accurate",
+    show_default=True,
+    help="int8: the quantised encoder, about 2x faster; fast: the bundled static-embedding "
+         "model (thousands of texts/s, lower accuracy; not with --model).")
 
 
 @contextmanager
@@ -49,25 +54,95 @@ def cli() -> None:
 @click.option("--text-column", default="text", show_default=True)
 @click.option("--id-column", default=None, help="Case id column, checked to exist.")
 @click.option("--encoding", default=None, help="CSV encoding when not UTF-8 or cp1252.")
-def classify(input_path, output_path, model_dir, text_column, id_column, encoding):
+@click.option("--redact", "redact_text", is_flag=True,
+              help="Replace personal data in the text column of the output (themes are "
+                   "computed on the original text).")
+@click.option("--header-row", type=click.IntRange(min=1), default=None,
+              help="Row holding the column names [default: 1, or the first of the top 20 "
+                   "rows holding the text and id columns, below a report title].")
+@SPEED_OPTION
+@click.option("--chunk-rows", type=click.IntRange(min=1), default=None,
+              help="Large CSV to CSV: classify this many rows at a time, in bounded memory, "
+                   "resuming where a killed run stopped.")
+def classify(input_path, output_path, model_dir, text_column, id_column, encoding, redact_text,
+             header_row, speed, chunk_rows):
     """Add a theme, confidence, secondary themes and needs_review to every row of INPUT."""
+    import warnings
+
     from .batch import classify_table, summarise
-    from .io import read_table, require_columns, table_suffix, write_table
+    from .io import check_output, duplicate_ids, read_table, require_columns, write_table
     from .persist import load_model
 
-    with user_errors():
-        table_suffix(output_path)  # refuse a wrong output type before the long run
-        df = read_table(input_path, encoding=encoding)
+    if chunk_rows:
+        return _classify_in_chunks(input_path, output_path, model_dir, text_column, encoding,
+                                   speed, chunk_rows, redact_text or header_row)
+    with user_errors(), warnings.catch_warnings(record=True) as caught:
+        check_output(output_path, input_path)  # a wrong or unwritable output: before the run
+        df = read_table(input_path, encoding=encoding, header_row=header_row,
+                        columns=[text_column, id_column])
         require_columns(df, {"--text-column": text_column, "--id-column": id_column},
                         input_path.name)
-        model = load_model(model_dir, progress=sys.stderr.isatty())
+        repeated = duplicate_ids(df, id_column, input_path.name) if id_column else None
+        model = load_model(model_dir, speed=speed, progress=sys.stderr.isatty())
         result = classify_table(df, model, text_column, source=input_path.name)
+        if redact_text:
+            from .redact import redact_column
+
+            result = redact_column(result, text_column, progress=sys.stderr.isatty(),
+                                   source=input_path.name)
         write_table(result, output_path)
-    if df.attrs.get("encoding") == "cp1252":
-        click.echo(f"note: {input_path.name} was read as Windows-1252 (cp1252)", err=True)
+    for note in df.attrs.get("notes", []):
+        click.echo(f"note: {note}", err=True)
+    for warning in [*(w.message for w in caught), repeated]:
+        if warning:
+            click.echo(f"warning: {warning}", err=True)
     click.echo(summarise(result))
     click.echo(f"wrote {output_path}")
 
+
+def _classify_in_chunks(input_path, output_path, model_dir, text_column, encoding, speed,
+                        chunk_rows, unsupported):
+    from .io import check_output
+    from .persist import load_model
+    from .stream import classify_csv_in_chunks
+
+    with user_errors():
+        if unsupported:
+            raise click.UsageError("--chunk-rows does not combine with --redact or --header-row")
+        if input_path.suffix.lower() != ".csv" or output_path.suffix.lower() != ".csv":
+            raise click.UsageError("--chunk-rows reads and writes .csv files only")
+        check_output(output_path, input_path)
+        model = load_model(model_dir, speed=speed, progress=False)
+        rows = classify_csv_in_chunks(input_path, output_path, model, text_column, chunk_rows,
+                                      encoding=encoding or "utf-8-sig",
+                                      progress=sys.stderr.isatty())
+    click.echo(f"{rows} rows classified.")
+    click.echo(f"wrote {output_path}")
+
+
+@cli.command("redact")
+@click.argument("input_path", metavar="INPUT", type=INPUT)
+@click.option("-o", "--output", "output_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file: .csv, .xlsx or .parquet.")
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--encoding", default=None, help="CSV encoding when not UTF-8 or cp1252.")
+def redact_command(input_path, output_path, text_column, encoding):
+    """Replace names, addresses, phone, NHS and NI numbers in the text column of INPUT.
+
+    Every row and column is kept; only the text column changes. Best effort: check a sample.
+    """
+    from .io import check_output, read_table, write_table
+    from .redact import redact_column
+
+    with user_errors():
+        check_output(output_path, input_path)  # a wrong or unwritable output: before the run
+        df = read_table(input_path, encoding=encoding)
+        result = redact_column(df, text_column, progress=sys.stderr.isatty(),
+                               source=input_path.name)
+        write_table(result, output_path)
+    click.echo(f"{result.attrs['redacted']} of {len(df)} texts had personal data replaced")
+    click.echo(f"wrote {output_path}")
 
 def label_options(command):
     """Options shared by `train` and `evaluate` for reading a labelled file."""
@@ -139,8 +214,10 @@ def train(labelled, model_dir, text_column, label_column, multi_label, label_sep
               help="Cross-validate the model's configuration on LABELLED with K folds.")
 @click.option("--learning-curve", is_flag=True,
               help="Also plot macro-F1 against the number of labelled examples per theme.")
+@click.option("--redact/--no-redact", "redact_text", default=True, show_default=True,
+              help="Replace personal data in the complaint texts the report shows.")
 def evaluate(labelled, model_dir, report_dir, text_column, label_column, multi_label,
-             label_sep, encoding, cv, learning_curve):
+             label_sep, encoding, cv, learning_curve, redact_text):
     """Score a model against the labelled cases in LABELLED; write REPORT_DIR/report.html."""
     from .io import label_column as read_labels
     from .io import read_table
@@ -161,7 +238,8 @@ def evaluate(labelled, model_dir, report_dir, text_column, label_column, multi_l
         taxonomy = model.meta_.get("taxonomy")
         metrics = evaluate_to_folder(
             model, [texts[i] for i in keep], [y[i] for i in keep], report_dir, cv=cv,
-            taxonomy=Taxonomy.from_dict(taxonomy) if taxonomy else None, curve=learning_curve)
+            taxonomy=Taxonomy.from_dict(taxonomy) if taxonomy else None, curve=learning_curve,
+            redact=redact_text)
     if len(keep) < len(texts):
         click.echo(f"skipped {len(texts) - len(keep)} rows with empty text", err=True)
     click.echo(f"{metrics['n']} texts: macro-F1 {metrics['macro_f1']:.3f}, "

@@ -13,6 +13,10 @@ class InputError(ComplaintThemesError):
     """Input data is missing a column, holds a non-text cell, or cannot be read."""
 
 
+class OutputError(ComplaintThemesError, OSError):
+    """An output cannot be written: no permission, the disk is full, or it is the input."""
+
+
 class ModelError(ComplaintThemesError):
     """A model folder is missing, from another format version, or has been tampered with."""
 

@@ -62,9 +62,12 @@ def words_from_dict(data: dict) -> TfidfVectorizer:
     if (
         not isinstance(terms, list) or not isinstance(idf, list) or len(terms) != len(idf)
         or not all(isinstance(t, str) for t in terms)
-        or not all(isinstance(v, int | float) for v in idf)
+        or not all(isinstance(v, int | float) and np.isfinite(v) for v in idf)
     ):
-        raise ComplaintThemesError("word features must hold lists 'terms' and 'idf' of one length")
+        raise ComplaintThemesError(
+            "word features must hold lists 'terms' (text) and 'idf' (finite numbers) of one "
+            "length"
+        )
     low, high = (int(n) for n in data.get("ngram_range", (1, 2)))
     vectorizer = TfidfVectorizer(ngram_range=(low, high), sublinear_tf=bool(data.get(
         "sublinear_tf", True)), vocabulary=terms)
@@ -180,6 +183,7 @@ class SplitVote(ClassifierMixin, BaseEstimator):
         self.embedding_head_ = clone(self.embedding_head).fit(self._front(X), y)
         self.full_head_ = clone(self.full_head).fit(X, y)
         self.classes_ = self.full_head_.classes_
+        self.n_features_in_ = X.shape[1]
         return self
 
     def predict_proba(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:

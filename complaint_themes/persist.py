@@ -42,10 +42,14 @@ FORMAT_VERSION = 1
 DEFAULT_MODEL_NAME = "council-themes-v1"
 FAST_MODEL_NAME = "council-themes-fast"
 SPEEDS = ("accurate", "int8", "fast")
-_TRUSTED_PREFIXES = (
-    "sklearn.", "numpy.", "complaint_themes.heads.PrototypeClassifier",
+_TRUSTED_TYPES = frozenset({
+    # beyond what skops trusts by default: exactly the types the heads of this library hold
+    # (a prefix such as "numpy." would also admit functions that run code, e.g. runstring)
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._TemperatureScaling",
+    "complaint_themes.heads.PrototypeClassifier",
     "complaint_themes.heads.SplitVote",
-)
+})
 WORDS_FILE = "words.json"
 
 
@@ -135,6 +139,10 @@ def save_model(
             "versions": _versions(),
             "head_sha256": _sha256(staging / "head.skops"),
             "words_sha256": _sha256(staging / WORDS_FILE) if words else None,
+            "embedding_dim": (
+                int(model.classifier_.n_features_in_) - len(model.vectorizer_.vocabulary_)
+                if words else None
+            ),
         }
         (staging / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         card_text = render_card(meta, notes=card or "")
@@ -219,10 +227,30 @@ def load_model(
     if model.class_prior is not None:
         model.train_shares_ = np.asarray(meta["train_shares"], dtype=float)
     model.classes_ = np.asarray(meta["classes"])
-    if not model.multilabel_ and list(map(str, head.classes_)) != meta["classes"]:
-        raise ModelError(f"{directory}: classes in meta.json do not match head.skops")
+    _check_consistency(directory, meta, model)
     model.meta_ = meta
     return model
+
+
+def _check_consistency(directory: Path, meta: dict[str, Any], model: ThemeClassifier) -> None:
+    """The head, word features, classes and taxonomy of a folder must fit together."""
+    head = model.classifier_
+    if not (hasattr(head, "predict_proba") and hasattr(head, "classes_")):
+        raise ModelError(f"{directory}: head.skops does not hold a fitted classifier "
+                         f"(found {type(head).__name__})")
+    classes = meta["classes"]
+    learnt = list(map(str, head.classes_))
+    if (len(learnt) != len(classes)) if model.multilabel_ else (learnt != classes):
+        raise ModelError(f"{directory}: classes in meta.json do not match head.skops")
+    defined = {t.get("id") for t in (meta.get("taxonomy") or {}).get("themes", [])}
+    undefined = sorted(set(classes) - defined) if defined else []
+    if undefined:
+        raise ModelError(f"{directory}: the taxonomy in meta.json does not define {undefined}")
+    if model.text_features is not None:
+        expected = meta.get("embedding_dim", 0) + len(model.vectorizer_.vocabulary_)
+        if getattr(head, "n_features_in_", expected) != expected:
+            raise ModelError(f"{directory}: {WORDS_FILE} has {len(model.vectorizer_.vocabulary_)} "
+                             f"terms, which does not fit head.skops")
 
 
 def _checked_path(directory: Path, name: str, checksum: str | None) -> Path:
@@ -255,7 +283,7 @@ def _load_checked(directory: Path, name: str, checksum: str | None) -> Any:
         untrusted = sio.get_untrusted_types(file=path)
     except Exception as e:  # skops raises many kinds on a corrupt file
         raise ModelError(f"{path} is not a readable skops file: {e}") from e
-    refused = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
+    refused = [t for t in untrusted if t not in _TRUSTED_TYPES]
     if refused:
         raise ModelError(f"{path} contains types this library does not load: {', '.join(refused)}")
     return sio.load(path, trusted=untrusted)

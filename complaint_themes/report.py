@@ -1,5 +1,6 @@
 """Write an evaluation report folder an analyst can open: report.html, PNG plots,
-metrics.json and mistakes.csv (the most confident mistakes, to re-check their labels)."""
+metrics.json and mistakes.csv (the most confident mistakes, to re-check their labels; their
+texts are redacted by default)."""
 
 from __future__ import annotations
 
@@ -167,12 +168,15 @@ def evaluate_to_folder(
     seed: int = 0,
     taxonomy: Any = None,
     curve: bool = False,
+    redact: bool = True,
 ) -> dict[str, Any]:
     """Score ``model`` on labelled ``texts`` and write the report folder; return the metrics.
 
     With ``cv`` the figures are cross-validated: the model's configuration is retrained on
     ``cv``-1 folds of this file and scored on the remaining one, for when there is no
     separate test file. Each text is encoded once (cached) whatever the options.
+    The complaint texts shown (report.html and mistakes.csv) have their personal data
+    redacted unless ``redact=False``; the scores are computed on the original texts.
     """
     from sklearn.preprocessing import MultiLabelBinarizer
 
@@ -207,6 +211,10 @@ def evaluate_to_folder(
         plot_confusion(metrics["confusion"]["matrix"], classes, directory / "confusion.png")
         plots.insert(0, "confusion.png")
         mistakes = confident_mistakes(texts, y, proba, classes)
+        if redact and len(mistakes):
+            from .redact import redact as redact_texts
+
+            mistakes["text"] = redact_texts(mistakes["text"].tolist())
         if curve:
             metrics["learning_curve"] = learning_curve(model, texts, y, taxonomy=taxonomy,
                                                        seed=seed)

@@ -94,7 +94,7 @@ def classify_csv_in_chunks(
                     continue
                 source = f"{input_path.name} (rows {number * chunk_rows + 2} onwards)"
                 table = classify_table(chunk, model, text_column, source=source)
-                text = table.to_csv(index=False, header=number == 0, lineterminator="\n")
+                text = table.to_csv(index=False, header=number == 0, lineterminator="\r\n")
                 out.write((("\ufeff" if number == 0 else "") + text).encode("utf-8"))
                 out.flush()
                 os.fsync(out.fileno())

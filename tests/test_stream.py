@@ -82,3 +82,23 @@ def test_stale_checkpoint_is_ignored(tmp_path, big_csv, model):
 def test_missing_column_names_the_column(tmp_path, big_csv, model):
     with pytest.raises(InputError, match="'complaint'"):
         classify_csv_in_chunks(big_csv, tmp_path / "o.csv", model, text_column="complaint")
+
+
+def test_cli_chunk_rows_matches_the_whole_file_run(tmp_path, big_csv, model_dir):
+    from click.testing import CliRunner
+
+    from complaint_themes.cli import cli
+
+    runner = CliRunner()
+    chunked, whole = tmp_path / "chunked.csv", tmp_path / "whole.csv"
+    result = runner.invoke(cli, ["classify", str(big_csv), "-o", str(chunked), "--model",
+                                 str(model_dir), "--chunk-rows", "200"])
+    assert result.exit_code == 0, result.output
+    assert "1234 rows classified." in result.output
+    assert runner.invoke(cli, ["classify", str(big_csv), "-o", str(whole), "--model",
+                               str(model_dir)]).exit_code == 0
+    read = lambda p: pd.read_csv(p, dtype=str, keep_default_na=False)  # noqa: E731
+    pd.testing.assert_frame_equal(read(chunked), read(whole))
+    bad = runner.invoke(cli, ["classify", str(big_csv), "-o", str(tmp_path / "o.xlsx"),
+                              "--model", str(model_dir), "--chunk-rows", "200"])
+    assert bad.exit_code == 2 and "--chunk-rows reads and writes .csv files only" in bad.output
