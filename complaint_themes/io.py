@@ -233,12 +233,7 @@ def _read_xlsx(
 
     from openpyxl.utils.exceptions import InvalidFileException
 
-    with path.open("rb") as f:
-        head = f.read(16)
-    if not head:
-        raise InputError(f"{path.name} is empty (0 bytes); export the complaints again")
-    if not head.startswith(b"PK\x03\x04"):
-        raise _not_a(path, "an Excel .xlsx workbook", head)
+    _check_magic(path, b"PK\x03\x04", "an Excel .xlsx workbook")
 
     def read(row: int) -> pd.DataFrame:
         try:
@@ -267,15 +262,20 @@ def _read_xlsx(
     return df
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
-    import pyarrow as pa
-
+def _check_magic(path: Path, magic: bytes, expected: str) -> None:
+    """An InputError unless ``path`` starts with the bytes every ``expected`` file starts with."""
     with path.open("rb") as f:
         head = f.read(16)
     if not head:
         raise InputError(f"{path.name} is empty (0 bytes); export the complaints again")
-    if not head.startswith(b"PAR1"):
-        raise _not_a(path, "a Parquet file", head)
+    if not head.startswith(magic):
+        raise _not_a(path, expected, head)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    import pyarrow as pa
+
+    _check_magic(path, b"PAR1", "a Parquet file")
     try:
         return pd.read_parquet(path)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
