@@ -11,6 +11,11 @@ flag" (a row is flagged at all). Speed is the rate of :func:`flag_table` on the 
 on the training corpus (training/data/batches, when present), each repeated so that a run
 takes a few seconds.
 
+Both "rules only" (``flag_table(texts)``) and "rules + semantic" (``semantic=True``: the
+all-MiniLM-L6-v2 second pass of complaint_themes.risk_semantic) are measured; the top-level
+figures of the JSON are rules only, ``modes`` holds both. The semantic speed is measured with
+no embedding cache (every sentence encoded), on the test texts and on 300 corpus texts.
+
 Figures are printed and written to benchmarks/results/safeguarding.json.
 """
 
@@ -82,7 +87,42 @@ def main() -> None:
 
     rows = read_test_set(DATA)
     texts = [r["text"] for r in rows]
-    table = flag_table(texts)
+    modes = {}
+    for mode, semantic in (("rules+semantic", True), ("rules", False)):
+        print(f"\n== {mode} ==")
+        modes[mode] = measure(rows, texts, flag_table(texts, semantic=semantic, cache=False),
+                              args.quiet)
+    results = dict(modes["rules"])
+    results["modes"] = modes
+
+    speed = {"test_set_texts_per_second": round(rate(texts))}
+    corpus = [json.loads(line)["text"] for p in sorted(CORPUS.glob("*.jsonl"))
+              for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if corpus:
+        speed["corpus_texts"] = len(corpus)
+        speed["corpus_mean_chars"] = round(sum(map(len, corpus)) / len(corpus))
+        speed["corpus_texts_per_second"] = round(rate(corpus))
+    start = time.perf_counter()
+    flag_table(texts, semantic=True, cache=False)
+    speed["semantic_test_set_texts_per_second"] = round(len(texts) / (time.perf_counter() - start),
+                                                        1)
+    if corpus:
+        sample = corpus[:: max(len(corpus) // 300, 1)][:300]
+        start = time.perf_counter()
+        flag_table(sample, semantic=True, cache=False)
+        speed["semantic_corpus_sample_texts"] = len(sample)
+        speed["semantic_corpus_texts_per_second"] = round(
+            len(sample) / (time.perf_counter() - start), 1)
+    results["speed"] = speed
+    print("speed: " + ", ".join(f"{k} {v}" for k, v in speed.items()))
+
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+def measure(rows: list[dict], texts: list[str], table, quiet: bool) -> dict:
+    """Per-kind and any-flag scores of one ``flag_table`` result (printed), with error ids."""
     found = [set(filter(None, cell.split("|"))) for cell in table["risk_flags"]]
     labelled = [set(r.get("flags", [])) for r in rows]
 
@@ -110,7 +150,7 @@ def main() -> None:
         alarms = [r["id"] for r, a, b in zip(rows, labelled, found, strict=True)
                   if kind in b and kind not in a]
         errors[kind] = {"missed_ids": misses, "false_alarm_ids": alarms}
-        if not args.quiet:
+        if not quiet:
             for label, ids in (("missed", misses), ("false alarm", alarms)):
                 for i in ids:
                     row = next(r for r in rows if r["id"] == i)
@@ -118,20 +158,7 @@ def main() -> None:
                     where = f"\n      flagged on: {sentence[:160]!r}" if label != "missed" else ""
                     print(f"  {kind} {label} [{i}] {row['text'][:220]!r}{where}")
     results["errors"] = errors
-
-    speed = {"test_set_texts_per_second": round(rate(texts))}
-    corpus = [json.loads(line)["text"] for p in sorted(CORPUS.glob("*.jsonl"))
-              for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if corpus:
-        speed["corpus_texts"] = len(corpus)
-        speed["corpus_mean_chars"] = round(sum(map(len, corpus)) / len(corpus))
-        speed["corpus_texts_per_second"] = round(rate(corpus))
-    results["speed"] = speed
-    print("speed: " + ", ".join(f"{k} {v}" for k, v in speed.items()))
-
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return results
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import pandas as pd
 from .classify import ThemeClassifier
 from .errors import InputError
 from .io import text_column
+from .risk_semantic import uses_semantic_pass
 from .safeguarding import COLUMNS as RISK_COLUMNS
 from .safeguarding import flag_table, summary_line
 
@@ -18,11 +19,14 @@ def classify_table(
     model: ThemeClassifier,
     text_column_name: str = "text",
     source: str = "the input",
+    semantic: bool | None = None,
 ) -> pd.DataFrame:
     """Return ``df`` (every row and column, in order) plus the theme columns.
 
     Every row also gets ``risk_flags`` and ``risk_sentences`` (:mod:`.safeguarding`; ``""``
-    when none), found by their own rules and never replaced by the theme.
+    when none), found by their own rules and never replaced by the theme. ``semantic`` turns
+    the semantic second pass on or off (``None``: on when the model's encoder is
+    all-MiniLM-L6-v2, whose embeddings its thresholds were chosen on; never for other encoders).
 
     Rows whose text is blank are kept: their theme is empty, ``needs_review`` is True and
     ``review_reason`` says why. Each distinct text is encoded once.
@@ -53,7 +57,10 @@ def classify_table(
         "empty text" if t is None else ("low confidence" if review else "")
         for t, review in zip(texts, out["needs_review"], strict=True)
     ]
-    risk = flag_table(texts)  # safeguarding flags: their own columns, whatever the theme
+    if semantic is None:
+        semantic = uses_semantic_pass(model.encoder)
+    # safeguarding flags: their own columns, whatever the theme
+    risk = flag_table(texts, semantic=semantic, encoder=model.encoder, cache=model.cache)
     for column in RISK_COLUMNS:
         out[column] = risk[column].to_numpy()
     return out

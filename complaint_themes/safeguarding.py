@@ -16,8 +16,8 @@ person_at_risk       a child or vulnerable adult at risk: abuse, neglect, domest
 violence_or_threat   violence, assault, threats of harm, weapons, stalking, harassment
 housing_hazard       damp and mould, leaks or water coming in, no heating or hot water
                      (Awaab's Law hazards), with a health impact or a vulnerable occupant
-                     (baby, child, elderly, disabled, pregnant, asthma, chest, hospital...)
-                     in the same or a neighbouring sentence, and not fixed or historic
+                     (baby, child, elderly or "my dad is 89", disabled, pregnant, asthma,
+                     chest, hospital...) anywhere in the complaint, and not fixed or historic
 ==================== ==================================================================
 
 The rules are regular expressions over sentences, written for recall first: a flag is a
@@ -26,6 +26,10 @@ innocent uses ("the wait is killing me", "attack the backlog", "threatened with 
 mould on the bread or the shed, "the leak was fixed"); a guard cancels only the words it
 covers, so "the queue is killing me and he said he would kill me" is still flagged. No parser
 or tagger runs, so thousands of complaints are checked per second.
+
+``semantic=True`` (:func:`flag_table`, :func:`find_flags`) adds a second pass that compares
+each sentence's all-MiniLM-L6-v2 embedding with hand-written risk descriptions
+(:mod:`.risk_semantic`), for risk told without the keywords ("I want it all to stop").
 """
 
 from __future__ import annotations
@@ -34,11 +38,18 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .errors import InputError
 from .io import is_blank
+
+if TYPE_CHECKING:
+    from .embed import EmbeddingCache, Encoder
+
+DEFAULT_ENCODER = "all-MiniLM-L6-v2"  # the encoder of the semantic pass (embed.DEFAULT_ENCODER)
 
 KINDS = ("self_harm", "person_at_risk", "violence_or_threat", "housing_hazard")
 COLUMNS = ("risk_flags", "risk_sentences")
@@ -48,7 +59,8 @@ COLUMNS = ("risk_flags", "risk_sentences")
 class Flag:
     """One risk flag: its kind, the sentence that triggered it and where that sentence is.
 
-    ``text[start:end] == sentence``; ``cue`` is the words that matched.
+    ``text[start:end] == sentence``; ``cue`` is the words that matched (for a flag of the
+    semantic pass, ``source == "semantic"``, ``"~ "`` and the nearest risk example).
     """
 
     kind: str
@@ -56,6 +68,7 @@ class Flag:
     start: int
     end: int
     cue: str
+    source: str = "rules"
 
 
 def _rx(*parts: str) -> re.Pattern[str]:
@@ -145,7 +158,14 @@ _VULNERABLE = (r"(?:vulnerable|disabled|disabilit(?:y|ies)|dementia|alzheimer'?s
 _FAMILY = (r"(?:mum|mums|mother|mam|mom|dad|father|nan|nana|nanna|gran|granny|grandma|"
            r"grandmother|gran?dad|grandpa|grandfather|grandparents?|parents?|aunt|auntie|uncle|"
            r"husband|wife|partner|brother|sister)")
-_VULN_CUE = rf"\b(?:{_CHILD}|{_ELDER}|{_VULNERABLE})\b"
+# An age of 75 or more written as "my dad is 89", "I'm 84", "she's 83", "aged 80", "89 years of
+# age" (not "is 80 pounds", "is 90 minutes").
+_AGE_ELDER = (r"(?:(?:is|i'?m|i\s+am|she'?s|he'?s|who'?s|who\s+is|aged?|turned|turns|now)\s+"
+              r"(?:7[5-9]|[89]\d|1[01]\d)(?!\d|[.,:/]\d)(?!\s*(?:%|percent|p\b|pence|pounds?|quid|"
+              r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|times?|calls?|metres?|meters?|miles?|"
+              r"degrees?|mph|kg|stone|pages?|items?|people|houses|flats|emails?|letters?))|"
+              r"(?:7[5-9]|[89]\d|1[01]\d)\s+years\s+of\s+age)")
+_VULN_CUE = rf"\b(?:{_CHILD}|{_ELDER}|{_VULNERABLE}|{_AGE_ELDER})\b"
 _HIT = (r"(?:hit|hits|hitting|slap(?:s|ped|ping)?|smack(?:s|ed|ing)?|punch(?:es|ed|ing)?|"
         r"kick(?:s|ed|ing)?|shov(?:e|es|ed|ing)|push(?:es|ed|ing)?|grabb?(?:s|ed|ing)?|"
         r"rough(?:ly)?[- ]?handl\w*|restrain(?:s|ed|ing|t)?|assault(?:s|ed|ing)?|"
@@ -191,10 +211,13 @@ _SELF_HARM = _rx(
     r"\b(?:not|never)\s+wake\s+up\b|\bnot\s+(?:be\s+)?(?:here|around)\s+(?:any\s?more|much\s+longer)\b",
     r"\bhow\s+(?:much\s+)?longer\s+i\s+can\s+(?:go\s+on|carry\s+on|keep\s+going)\b",
     r"\bmental\s+health\s+crisis\b",
+    r"\bwant(?:s|ed)?\s+(?:it\s+all|everything)\s+to\s+(?:stop|end|be\s+over)\b",
+    r"\b(?:disappear|vanish)\s+(?:for\s+good|forever|for\s+ever)\b",
 )
 _SELF_HARM_GUARD = _rx(
     r"\b(?:career|political|commercial|financial|social)\s+suicide\b",
-    r"\bkill(?:ing)?\s+myself\s+(?:laughing|working|trying|to\s+(?:get|make|pay|keep|meet))\b",
+    rf"\bkill(?:ed|ing|s)?\s+{_SELF}\s+(?:laughing|working|trying|to\s+(?:get|make|pay|keep|meet|"
+    r"finish|fix|sort))\b",
     rf"\b(?:hurt|cut|injured|burnt|burned|harmed)\s+{_SELF}\s+(?:on|when|while|whilst|falling|"
     r"tripping|slipping|lifting|by\s+(?:falling|tripping|slipping))\b",
     rf"\b(?:fell|tripped|slipped)\b.{{0,40}}\b(?:hurt|injured|cut)\s+{_SELF}\b",
@@ -256,6 +279,17 @@ _PERSON = _rx(
     r"\bunsafe(?:ly)?\s+discharged?\b|\bdischarged\s+(?:\w+\s+){0,6}?(?:without|with\s+no)\s+"
     r"(?:any\s+)?(?:care|support|carers?|a\s+care\s+package|package|food|medication)\b",
     r"\bhome\s+alone\b",
+    r"\b(?:lying|lay|left|sitting|sat|sleeping|slept)\s+(?:\w+\s+){0,3}?in\s+(?:a\s+|her\s+|his\s+|"
+    r"their\s+)?(?:wet|soaking|soaked|sodden|soiled|dirty|filthy)\s+(?:bed|sheets|bedding|pads?|"
+    r"nappy|nappies|clothes|clothing)\b",
+    r"\b(?:living|lived|lives|surviving|survived)\s+on\s+(?:nothing\s+but\s+|just\s+|only\s+)?"
+    r"(?:biscuits|crisps|toast|dry\s+bread|cups\s+of\s+tea|tea\s+and\s+biscuits|cereal)\b",
+    r"\bcontrol(?:s|led|ling)?\s+(?:all\s+(?:of\s+)?)?(?:his|her|their|my)\s+(?:money|finances|"
+    r"bank\s+(?:card|account)|benefits|pension|phone|cards?)\b",
+    r"\b(?:he|she|partner|husband|wife|boyfriend|girlfriend|ex)\s+(?:won'?t|doesn'?t|does\s+not|"
+    r"will\s+not|never)\s+let(?:s)?\s+(?:me|her|him)\s+(?:go\s+out|leave\s+the\s+(?:house|flat)|"
+    r"see\s+(?:my|her|his)\s+(?:friends|family)|have\s+(?:my|her|his)\s+own|use\s+the\s+phone|"
+    r"have\s+a\s+phone|have\s+any\s+money)\b",
     r"\b(?:gave|given|giving|administered)\s+(?:\w+\s+){0,3}?(?:an?\s+)?overdose\b",
     r"\bsex(?:ual)?\s+offenders?\b|\bpa?edophiles?\b",
     r"\binappropriate(?:ly)?\s+(?:touch\w*|photos|images|messages|contact|relationship)\b|"
@@ -392,6 +426,9 @@ _VIOLENCE = _rx(
     r"park))\b|\bgot\s+into\s+a\s+fight\b|\bbrawl\w*|\bfist-?\s*fights?\b|\bpunch-?up\b",
     r"\bkicked\s+(?:the\s+|my\s+|our\s+)?(?:front\s+)?door\s+in\b|\bkicked\s+in\s+(?:the|my|our)"
     r"\s+(?:front\s+)?door\b",
+    r"\b(?:i|we)\s+know\s+where\s+(?:you|she|he|they)\s+(?:live|lives)\b|\bknows?\s+where\s+"
+    r"(?:i|we|my\s+\w+)\s+(?:live|lives)\b|\bwatch\s+(?:your|my|his|her)\s+back\b",
+    r"\b(?:you'?ll|you\s+will|they'?ll)\s+(?:regret\s+(?:it|this)|be\s+sorry)\b(?!\s+to\b)",
     r"\bsexual(?:ly)?\s+(?:assault\w*|abus\w*|harass\w*)|\brap(?:e|ed|es|ist)\b|\bmolest\w*|"
     r"\bindecent\s+exposure\b",
 )
@@ -453,7 +490,7 @@ _VIOLENCE_GUARD = _rx(
     r"(?:wind|storms?|weather|rain))\b|\b(?:weather|storm)-battered\b",
     r"\bchok\w+\s+(?:on|back|up|with|by)\b|\bchoking\s+(?:hazard|fumes|smoke|dust)\b|"
     r"\b(?:drains?|gutters?|pipes?)\s+(?:\w+\s+)?chok\w+",
-    r"\bstab\s+in\s+the\s+dark\b|\b(?:have|had|take|took)\s+a\s+stab\b",
+    r"\bstab(?:bing|bed|s)?\s+in\s+the\s+dark\b|\b(?:have|had|take|took)\s+a\s+stab\b",
     r"\b(?:glue|nail|staple|spray|heat|paint|caulk\w*|sealant|silicone|water|grease|massage|"
     r"radar|speed|starting)\s+guns?\b|\bjump(?:ed|ing)?\s+the\s+gun\b",
     r"\bknife\s+and\s+fork\b|\b(?:stanley|utility|craft|putty|palette|filling|butter)\s+knife\b",
@@ -467,6 +504,14 @@ _VIOLENCE_GUARD = _rx(
     r"\b(?:bed\s*bugs?|insects?|mosquito(?:e?s)?|fleas?|mites?)\s+(?:\w+\s+)?(?:bit|bitten|bites?|"
     r"biting)\b|\b(?:bites?|bitten)\s+(?:by|from)\s+(?:bed\s*bugs?|fleas?|insects?|mosquito)",
     r"\bbite\s+(?:me|us|you|them)\s+(?:in|on)\s+the\b",
+    r"\b(?:i'?m|i\s+am|i\s+was|we'?re|we\s+are|we\s+were|this\s+is|it'?s|it\s+is|that'?s|that\s+is)"
+    r"\s+not\s+(?:being\s+|meant\s+as\s+|intended\s+as\s+)?(?:a\s+)?threat\w*",
+    r"\b(?:never|nobody|no\s+one|no-one|didn'?t|did\s+not|haven'?t|have\s+not|hasn'?t|has\s+not|"
+    r"wasn'?t|was\s+not|not)\s+(?:ever\s+|once\s+|actually\s+|been\s+)?(?:threaten(?:ed)?|"
+    r"threatening|violent|assaulted|attacked|harass(?:ed)?)\s+(?:anyone|anybody|any\s+\w+|"
+    r"a\s+soul|me|us|you|him|her|them)\b",
+    r"\bno\s+(?:threats?|violence)\s+(?:was|were|has|have|had)\b|\bnot\s+(?:meant\s+)?as\s+a\s+"
+    r"threat\b",
 )
 
 # ------------------------------------------------------------------------ housing_hazard
@@ -490,7 +535,19 @@ _HAZARD = _rx(
     r"(?:\w+\s+){0,3}?(?:not|isn'?t|wasn'?t|doesn'?t|don'?t|won'?t|hasn'?t|haven'?t|never|stopped|"
     r"broke|broken|failed|failing|faulty|packed\s+up|condemned|keeps\s+(?:breaking|cutting|going|"
     r"failing|switching)|cuts?\s+out|out\s+of\s+order|capped|leaking|leaks)\b",
-    r"\b(?:heating|boiler|hot\s+water|gas|electric(?:ity)?)\s+(?:\w+\s+){0,2}?(?:been|was|is|are|were|"
+    r"\b(?:black|green|grey|white)\s+(?:stuff|spots?|patch(?:es)?|marks|growth|fur|fuzz|specks|"
+    r"dots|muck|slime)\s+(?:\w+\s+){0,4}?(?:walls?|ceilings?|windows?|window\s+frames?|sills?|"
+    r"corners?|bathroom|bedroom|tiles|grout|silicone|curtains|wardrobes?|skirting)\b",
+    r"\b(?:walls?|ceilings?|corners?|window\s+frames?|grout)\s+(?:\w+\s+){0,2}?(?:going|turning|gone|"
+    r"turned|covered\s+in)\s+(?:black|green)\b|\b(?:musty|mouldy)\s+smell\b|\bsmells?\s+"
+    r"(?:\w+\s+)?musty\b",
+    r"\b(?:radiators?|heaters?)\s+(?:are|is|were|was|have\s+been|has\s+been|stay|stayed|"
+    r"remain(?:ed)?)\s+(?:\w+\s+)?(?:stone[- ])?cold\b|\b(?:ice|frost)\s+on\s+the\s+inside\s+of\b|"
+    r"\bsee\s+(?:my|our|your|their)\s+breath\b",
+    r"\bbuckets?\s+(?:\w+\s+)?(?:to\s+catch|under|catching)\b|\b(?:carpets?|floors?|mattress)\s+"
+    r"(?:is|are|was|were|gets|keeps\s+getting)\s+(?:\w+\s+)?(?:soaked|sodden|soaking|wet)\b",
+    r"\b(?:heating|boiler|hot\s+water|gas|electric(?:ity)?|radiators?|heaters?|power)\s+"
+    r"(?:\w+\s+){0,2}?(?:been|was|is|are|were|"
     r"went|gone|got|cut)\s+off\b",
     r"\b(?:broken|faulty|condemned|dead|failed|failing|unsafe|broken-down)\s+(?:\w+\s+)?(?:boiler|"
     r"heating|heaters?|radiators?)\b",
@@ -549,6 +606,12 @@ _HEALTH_GUARD = _rx(
     r"\bsick\s+(?:and\s+tired\s+)?of\b|\bsick\s+to\s+death\b|\bsick\s+and\s+tired\b",
     r"\bholding\s+(?:my|our)\s+breath\b|\bbreathing\s+(?:space|down)\b|\bwaste\s+of\s+breath\b",
     r"\b(?:damp|surveying|property|housing|repairs?)\s+consultants?\b",
+    r"\b(?:nobody|no\s+one|no-one|none\s+of\s+us|neither\s+of\s+us)\s+(?:here\s+|in\s+the\s+"
+    r"(?:house|flat|family)\s+)?(?:is|was|are|were|has\s+been|have\s+been|got|gets|has\s+got)\s+"
+    r"(?:\w+\s+)?(?:ill|sick|unwell|poorly|health\s+problems|any\s+health\s+\w+)\b",
+    r"\bno\s+(?:health\s+(?:problems?|issues?|conditions?)|medical\s+conditions?|children|kids)\b|"
+    r"\b(?:don'?t|do\s+not)\s+have\s+(?:any\s+)?(?:children|kids|health\s+(?:problems?|issues?))\b",
+    r"\b(?:not|isn'?t|aren'?t|wasn'?t|weren'?t)\s+(?:ill|sick|unwell|poorly)\b(?!\s+yet)",
 )
 _RESOLVED = _rx(
     r"\b(?:was|were|been|got|is\s+now|are\s+now|finally|now)\s+(?:\w+\s+)?(?:fixed|repaired|"
@@ -571,6 +634,25 @@ _ONGOING = _rx(
     r"\bfor\s+(?:\w+\s+)?(?:years|months|weeks)\b|\bsince\s+(?:last|the|\d|jan|feb|mar|apr|may|jun|"
     r"jul|aug|sep|oct|nov|dec)",
 )
+# Self-harm told as past and over: "I took an overdose last year but I'm doing much better now".
+# The time must be in the trigger's sentence, the recovery there or in the next, and nothing
+# there may say it is back ("still", "again", "lately").
+_PAST = _rx(
+    r"\b(?:last|a\s+few|two|three|four|five|several|many|some)\s+(?:years?|months)\s+ago\b|"
+    r"\blast\s+(?:year|summer|winter|spring|autumn)\b|\byears\s+ago\b|\bin\s+the\s+past\b|"
+    r"\bwhen\s+(?:i|he|she)\s+was\s+(?:younger|a\s+teenager|at\s+(?:school|uni\w*)|\d+)\b|"
+    r"\bused\s+to\b|\b(?:back\s+)?in\s+(?:19|20)\d\d\b|\ba\s+long\s+time\s+ago\b|\bhistory\s+of\b",
+)
+_BETTER = _rx(
+    r"\b(?:doing|feeling|getting|am|i'?m|is|he'?s|she'?s|are|we'?re)\s+(?:\w+\s+)?(?:better|well|"
+    r"fine|ok|okay|good)\s+now\b|\bmuch\s+better\s+now\b|\bnow\s+(?:well|recovered|doing\s+well)\b",
+    r"\b(?:recovered|in\s+a\s+(?:much\s+)?(?:better|good)\s+place|on\s+the\s+mend|(?:come|came|got)\s+"
+    r"through\s+it|out\s+the\s+other\s+side)\b",
+)
+_STILL = _rx(
+    r"\b(?:still|again|lately|recently|these\s+days|this\s+(?:week|month)|coming\s+back|creeping\s+"
+    r"back|back\s+to\s+square|starting\s+to|worse)\b",
+)
 
 
 @dataclass(frozen=True)
@@ -581,14 +663,16 @@ class _Rule:
     trigger: re.Pattern[str]
     guard: re.Pattern[str] | None = None
     cue: re.Pattern[str] | None = None  # must also occur in the trigger's sentence
-    near: re.Pattern[str] | None = None  # must occur in the same or a neighbouring sentence
+    near: re.Pattern[str] | None = None  # must occur within ``window`` sentences
     near_guard: re.Pattern[str] | None = None
+    window: int | None = 1  # sentences either side for ``near``; None: anywhere in the text
     unless: re.Pattern[str] | None = None  # anywhere in the sentence, this cancels the trigger
     unless_not: re.Pattern[str] | None = None  # ...except when this also occurs there
+    past_and_over: bool = False  # cancelled when told as past and recovered from (_PAST...)
 
 
 _RULES = (
-    _Rule("self_harm", _SELF_HARM, _SELF_HARM_GUARD),
+    _Rule("self_harm", _SELF_HARM, _SELF_HARM_GUARD, past_and_over=True),
     _Rule("person_at_risk", _PERSON, _PERSON_GUARD),
     # "at risk", "unsafe", "bruises", "hit"... next to a child or vulnerable adult; a damp or
     # leak in that sentence is left to housing_hazard.
@@ -596,8 +680,11 @@ _RULES = (
           _PERSON_NEAR_VULNERABLE_GUARD.pattern), cue=_rx(_VULN_CUE), unless=_HAZARD),
     _Rule("person_at_risk", _PERSON_NEAR_FAMILY, _PERSON_GUARD, cue=_FAMILY_CUE),
     _Rule("violence_or_threat", _VIOLENCE, _rx(_VIOLENCE_GUARD.pattern, _SELF_HARM.pattern)),
-    _Rule("housing_hazard", _HAZARD, _HAZARD_GUARD, near=_HEALTH, near_guard=_HEALTH_GUARD,
-          unless=_RESOLVED, unless_not=_ONGOING),
+    # The health or vulnerability clue may be anywhere in the complaint: writers often say who
+    # lives there in the first paragraph and describe the mould in the third.
+    _HAZARD_RULE := _Rule("housing_hazard", _HAZARD, _HAZARD_GUARD, near=_HEALTH,
+                          near_guard=_HEALTH_GUARD, window=None, unless=_RESOLVED,
+                          unless_not=_ONGOING),
 )
 
 # Sentence ends: . ! ? (with closing quotes or brackets) before a space, or a line break.
@@ -665,6 +752,26 @@ class _Text:
             )
         return self._near[key]
 
+    def near_any(self, rule: _Rule, lo: int, hi: int) -> bool:
+        """Whether ``rule.near`` occurs within ``rule.window`` sentences of sentences lo..hi."""
+        if rule.window is None:
+            first, last = 0, len(self.spans)
+        else:
+            first, last = max(lo - rule.window, 0), min(hi + 1 + rule.window, len(self.spans))
+        return any(self.near(rule, i) for i in range(first, last))
+
+    def past_and_over(self, lo: int, hi: int) -> bool:
+        """Whether sentences lo..hi tell of something past and recovered from (see _PAST)."""
+        a, b = self.spans[lo][0], self.spans[hi][1]
+        after = self.spans[min(hi + 1, len(self.spans) - 1)][1]
+        return bool(_PAST.search(self.norm, a, b) and _BETTER.search(self.norm, a, after)
+                    and not _STILL.search(self.norm, a, after))
+
+    def resolved(self, lo: int, hi: int) -> bool:
+        """Whether sentences lo..hi say a hazard is fixed or historic (and not that it is back)."""
+        a, b = self.spans[lo][0], self.spans[hi][1]
+        return bool(_RESOLVED.search(self.norm, a, b) and not _ONGOING.search(self.norm, a, b))
+
 
 def _covered(guard: re.Pattern[str] | None, text: str, lo: int, hi: int, a: int, b: int) -> bool:
     """Whether a match of ``guard`` inside text[lo:hi] overlaps text[a:b]."""
@@ -673,10 +780,16 @@ def _covered(guard: re.Pattern[str] | None, text: str, lo: int, hi: int, a: int,
     return any(g.start() < b and a < g.end() for g in guard.finditer(text, lo, hi))
 
 
-def find_flags(text: str | None) -> list[Flag]:
+def find_flags(
+    text: str | None,
+    semantic: bool = False,
+    encoder: str | Encoder = DEFAULT_ENCODER,
+    cache: EmbeddingCache | str | Path | bool | None = None,
+) -> list[Flag]:
     """Every risk flag in ``text``: at most one per kind and sentence, in reading order.
 
-    A blank or missing text has none.
+    A blank or missing text has none. ``semantic=True`` adds the flags of the semantic second
+    pass (:mod:`.risk_semantic`; embeds the text's sentences with ``encoder``, cached).
 
     Examples
     --------
@@ -685,7 +798,13 @@ def find_flags(text: str | None) -> list[Flag]:
     """
     if text is None or not isinstance(text, str) or not text.strip():
         return []
-    doc = _Text(text)
+    if semantic:
+        return _with_semantic([text], [_rule_flags(_Text(text))], encoder, cache)[0]
+    return _rule_flags(_Text(text))
+
+
+def _rule_flags(doc: _Text) -> list[Flag]:
+    text = doc.text
     found: dict[tuple[str, int, int], Flag] = {}
     for rule in _RULES:
         for m in rule.trigger.finditer(doc.norm):
@@ -702,20 +821,50 @@ def find_flags(text: str | None) -> list[Flag]:
                 rule.unless_not is not None and rule.unless_not.search(doc.norm, a, b)
             ):
                 continue
-            if rule.near is not None and not any(
-                doc.near(rule, i) for i in range(max(lo - 1, 0), min(hi + 2, len(doc.spans)))
-            ):
+            if rule.near is not None and not doc.near_any(rule, lo, hi):
+                continue
+            if rule.past_and_over and doc.past_and_over(lo, hi):
                 continue
             found[key] = Flag(rule.kind, text[a:b], a, b, text[m.start():m.end()])
     return sorted(found.values(), key=lambda f: (f.start, KINDS.index(f.kind)))
 
 
-def flag_table(texts: Sequence[str | None] | pd.Series) -> pd.DataFrame:
+def _with_semantic(texts: list[str], rule_flags: list[list[Flag]], encoder: str | Encoder,
+                   cache: EmbeddingCache | str | Path | bool | None,
+                   batch_size: int = 64) -> list[list[Flag]]:
+    """``rule_flags`` of each text plus the semantic flags of sentences no rule flagged."""
+    from .risk_semantic import load_prototypes, score_sentences, semantic_flags
+
+    protos = load_prototypes()
+    docs = [_Text(t) for t in texts]
+    scores = score_sentences(docs, encoder, cache, protos, batch_size=batch_size)
+    out = []
+    for flags, extra in zip(rule_flags, semantic_flags(docs, scores, protos), strict=True):
+        covered = {(f.kind, f.start, f.end) for f in flags}
+        spans = [(f.kind, f.start, f.end) for f in flags]
+        new = [f for f in extra if (f.kind, f.start, f.end) not in covered and not any(
+            k == f.kind and a <= f.start and f.end <= b for k, a, b in spans)]
+        out.append(sorted([*flags, *new], key=lambda f: (f.start, KINDS.index(f.kind))))
+    return out
+
+
+def flag_table(
+    texts: Sequence[str | None] | pd.Series,
+    semantic: bool = False,
+    encoder: str | Encoder = DEFAULT_ENCODER,
+    cache: EmbeddingCache | str | Path | bool | None = None,
+    batch_size: int = 64,
+) -> pd.DataFrame:
     """``risk_flags`` and ``risk_sentences`` for each text, one row each, in order.
 
     ``risk_flags`` holds the kinds found, ``|``-separated in the order of :data:`KINDS`
     (``""`` when none); ``risk_sentences`` the sentences that triggered them, in reading order,
     ``" | "``-joined. Blank or missing texts get ``""``. The index is that of a Series passed in.
+
+    ``semantic=True`` adds the semantic second pass (:mod:`.risk_semantic`): the sentences of
+    all distinct texts are embedded with ``encoder`` in batches of ``batch_size`` (cached in
+    ``cache``, as :func:`complaint_themes.embed.embed`) and compared with hand-written risk
+    examples. Off by default: the rules alone need no encoder.
     """
     if isinstance(texts, str):
         raise InputError("texts must be a list of texts, not a single string; wrap it in [...]")
@@ -736,6 +885,13 @@ def flag_table(texts: Sequence[str | None] | pd.Series) -> pd.DataFrame:
             row = done[value] = _row(find_flags(value))
         kinds.append(row[0])
         sentences.append(row[1])
+    if semantic:
+        distinct = [t for t in done if t.strip()]
+        flags = _with_semantic(distinct, [_rule_flags(_Text(t)) for t in distinct], encoder,
+                               cache, batch_size)
+        done.update(zip(distinct, map(_row, flags), strict=True))
+        rows = [done.get(v, ("", "")) if isinstance(v, str) else ("", "") for v in items]
+        kinds, sentences = [r[0] for r in rows], [r[1] for r in rows]
     index = texts.index if isinstance(texts, pd.Series) else None
     return pd.DataFrame({"risk_flags": kinds, "risk_sentences": sentences}, index=index)
 

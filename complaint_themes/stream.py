@@ -54,10 +54,12 @@ def classify_csv_in_chunks(
     encoding: str = "utf-8-sig",
     sep: str = ",",
     progress: bool = False,
+    semantic: bool | None = None,
 ) -> int:
     """Classify every row of the CSV ``input_path`` into the CSV ``output_path``; return the
     number of rows written. Resumes from ``OUTPUT.checkpoint.json`` when one matches this input,
-    model and settings; a stale checkpoint (another input or model) is ignored.
+    model and settings; a stale checkpoint (another input or model) is ignored. ``semantic``
+    is passed to ``classify_table`` (the safeguarding flags' semantic pass).
     """
     import pandas as pd
 
@@ -93,7 +95,8 @@ def classify_csv_in_chunks(
                 if number < done["chunks"]:
                     continue
                 source = f"{input_path.name} (rows {number * chunk_rows + 2} onwards)"
-                table = classify_table(chunk, model, text_column, source=source)
+                table = classify_table(chunk, model, text_column, source=source,
+                                       semantic=semantic)
                 text = table.to_csv(index=False, header=number == 0, lineterminator="\r\n")
                 out.write((("\ufeff" if number == 0 else "") + text).encode("utf-8"))
                 out.flush()

@@ -120,3 +120,19 @@ def test_classify_table_aligns_by_position_not_index(model_dir, texts):
     assert out["review_reason"].tolist()[1] == "empty text"
     assert out["theme"].tolist()[1] == "" and out["theme"].tolist()[0] != ""
     assert out["needs_review"].tolist()[1]
+
+
+@pytest.mark.parametrize("option, semantic", [([], True), (["--rules-only-flags"], False)])
+def test_rules_only_flags_turns_the_semantic_pass_off(cases, model_dir, tmp_path, monkeypatch,
+                                                      option, semantic):
+    import complaint_themes.batch as batch
+
+    seen = []
+    real = batch.flag_table
+    monkeypatch.setattr(batch, "uses_semantic_pass", lambda encoder: True)  # as for MiniLM
+    monkeypatch.setattr(batch, "flag_table", lambda texts, semantic, **kw: (
+        seen.append(semantic) or real(texts, semantic=False, **kw)))
+    result = run("classify", cases, "-o", tmp_path / "o.csv", "--model", model_dir,
+                 "--text-column", "body", *option)
+    assert result.exit_code == 0, result.output
+    assert seen == [semantic]

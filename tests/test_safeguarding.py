@@ -169,12 +169,11 @@ def test_a_guard_cancels_only_the_words_it_covers():
     assert flags[0].cue == "said he would kill me"
 
 
-def test_housing_hazard_needs_health_in_the_same_or_next_sentence():
+def test_housing_hazard_needs_health_anywhere_in_the_complaint():
     far = "There is mould in the bedroom. The bins were late. The road is noisy. My son has asthma."
-    near = "There is mould in the bedroom. My son has asthma."
-    assert kinds(far) == set()
-    (flag,) = find_flags(near)
+    (flag,) = find_flags(far)
     assert flag.kind == "housing_hazard" and flag.sentence == "There is mould in the bedroom."
+    assert kinds("There is mould in the bedroom. The bins were late. The road is noisy.") == set()
 
 
 def test_several_kinds_and_sentences_in_reading_order():
@@ -283,3 +282,141 @@ def test_cli_prints_the_risk_line(tmp_path, model_dir, texts):
         "violence_or_threat 0, housing_hazard 0)")
     written = read_table(out)
     assert written["risk_flags"].fillna("").tolist() == ["", "", "", "person_at_risk"]
+
+
+# ------------------------------------------------------------ rule gaps closed (no encoder)
+NEW_POSITIVES = [
+    ("housing_hazard", "My dad is 89. The radiators have been off since Friday."),
+    ("housing_hazard", "She's 83 and there is black stuff all over the bedroom wall."),
+    ("housing_hazard", "I'm 84. There is mould in the kitchen. The bins are late. It is noisy."),
+    ("housing_hazard", "My mother is 78 and the radiators are stone cold."),
+    ("housing_hazard", "We put buckets under the ceiling every night. My baby has a cough."),
+    ("self_harm", "I want it all to stop."),
+    ("self_harm", "I took an overdose last year and lately the thoughts are back."),
+    ("person_at_risk", "Mum is lying in a wet bed every morning when I arrive."),
+    ("person_at_risk", "Dad has been living on biscuits since the meals stopped."),
+    ("person_at_risk", "He controls her money and phone."),
+    ("person_at_risk", "My partner won't let me see my friends."),
+    ("person_at_risk", "My mother, who is 91, was hit by her carer."),
+    ("violence_or_threat", "He leaned over the fence and said I know where you live."),
+    ("violence_or_threat", "He told me to watch my back."),
+    ("violence_or_threat", "He said he has not stopped threatening me."),
+]
+NEW_NEGATIVES = [
+    ("self_harm", "I killed myself laughing at the letter."),
+    ("self_harm", "I took an overdose last year but I'm doing much better now."),
+    ("self_harm", "I self-harmed years ago. I am in a much better place now."),
+    ("violence_or_threat", "It was a stabbing in the dark when they guessed the fault."),
+    ("violence_or_threat", "I'm not threatening anyone, I just want it fixed."),
+    ("violence_or_threat", "This is not a threat, but I will go to the ombudsman."),
+    ("violence_or_threat", "You will be sorry to hear the lift is broken again."),
+    ("housing_hazard", "There is mould in the bathroom. Nobody is ill but we want it sorted."),
+    ("housing_hazard", "The bill is 80 pounds and there is mould in the bathroom."),
+    ("housing_hazard", "The wait was 90 minutes. There is damp in the hall."),
+    ("housing_hazard", "There is damp in the hall and we don't have any children."),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), NEW_POSITIVES)
+def test_rule_gaps_closed(kind, text):
+    assert kind in kinds(text), text
+
+
+@pytest.mark.parametrize(("kind", "text"), NEW_NEGATIVES)
+def test_new_guards(kind, text):
+    assert kind not in kinds(text), [f for f in find_flags(text) if f.kind == kind]
+
+
+def test_rule_flags_are_marked_as_rules():
+    (flag,) = find_flags("I want it all to stop.")
+    assert flag.source == "rules" and flag.cue == "want it all to stop"
+
+
+# ----------------------------------------------------------------- semantic second pass
+def test_semantic_pass_is_only_for_minilm():
+    from complaint_themes.embed import HashingEncoder
+    from complaint_themes.risk_semantic import uses_semantic_pass
+
+    assert uses_semantic_pass("all-MiniLM-L6-v2")
+    assert uses_semantic_pass("all-MiniLM-L6-v2:int8")
+    assert not uses_semantic_pass("hashing")
+    assert not uses_semantic_pass(HashingEncoder())
+    assert not uses_semantic_pass("minilm-static")
+
+
+def test_classify_table_leaves_the_semantic_pass_off_for_the_hashing_encoder(model_dir):
+    from complaint_themes import load_model
+    from complaint_themes.batch import classify_table
+
+    df = pd.DataFrame({"text": ["He squared up to me and raised his fist at the bin store."]})
+    out = classify_table(df, load_model(model_dir))
+    assert out["risk_flags"].tolist() == [""]  # no rule covers it; no semantic pass ran
+
+
+def test_prototypes_file_is_complete_and_checked(tmp_path):
+    from complaint_themes.errors import ComplaintThemesError
+    from complaint_themes.risk_semantic import load_prototypes
+
+    protos = load_prototypes()
+    assert set(protos.examples) == set(KINDS)
+    assert all(15 <= len(v) <= 30 for v in protos.examples.values())
+    assert all(0 < t < 1 for t in protos.thresholds.values())
+    bad = tmp_path / "p.toml"
+    bad.write_text('margin = 0.1\n[self_harm]\nthreshold = 1.5\nexamples = ["x"]\n')
+    with pytest.raises(ComplaintThemesError, match=r"self_harm.threshold must be a number"):
+        load_prototypes(bad)
+    bad.write_text('[self_harm]\nthreshold = 0.5\nexamples = ["x"]\n')
+    with pytest.raises(ComplaintThemesError, match=r"no \[person_at_risk\] table"):
+        load_prototypes(bad)
+
+
+SEMANTIC_POSITIVES = [
+    ("self_harm", "Everyone would manage fine if I just wasn't here any more."),
+    ("person_at_risk", "Her boyfriend checks her phone and decides where she is allowed to go."),
+    ("violence_or_threat", "He leaned right into my face and raised his fist at me."),
+    ("housing_hazard", "My son has asthma. Our clothes in the wardrobe have a green fur on them."),
+]
+SEMANTIC_NEGATIVES = [
+    "I am at the end of my tether with this repair.",
+    "The council controls the budget and should explain it.",
+    "You will be hearing from my solicitor about this.",
+    "The radiator in the hall needs bleeding. My mum is 86.",
+    "Nobody has called me back about my repair for three weeks.",
+    "My dad is 89 and wants to know why his bin was missed.",
+]
+
+
+@pytest.mark.encoder
+@pytest.mark.parametrize(("kind", "text"), SEMANTIC_POSITIVES)
+def test_semantic_pass_finds_risk_without_keywords(kind, text):
+    assert kind not in kinds(text)  # the rules miss it...
+    flags = [f for f in find_flags(text, semantic=True) if f.kind == kind]
+    assert flags, text  # ...the semantic pass does not
+    assert flags[0].source == "semantic" and flags[0].cue.startswith("~ ")
+    assert text[flags[0].start:flags[0].end] == flags[0].sentence
+
+
+@pytest.mark.encoder
+@pytest.mark.parametrize("text", SEMANTIC_NEGATIVES)
+def test_semantic_pass_leaves_ordinary_complaints_alone(text):
+    assert find_flags(text, semantic=True) == []
+
+
+@pytest.mark.encoder
+def test_semantic_pass_respects_recovery_and_fixed_hazards():
+    assert find_flags("Years ago I wanted it all to end. I'm doing much better now.",
+                      semantic=True) == []
+    assert find_flags("My son has asthma. The green fur in the wardrobe was removed and "
+                      "treated last month.", semantic=True) == []
+
+
+@pytest.mark.encoder
+def test_flag_table_semantic_adds_to_the_rules_and_keeps_blanks():
+    texts = pd.Series(["I want to die. Everyone would manage fine if I just wasn't here.", "",
+                       None, "My bin was not emptied."], index=[3, 4, 5, 6])
+    table = flag_table(texts, semantic=True)
+    assert list(table.index) == [3, 4, 5, 6]
+    assert table["risk_flags"].tolist() == ["self_harm", "", "", ""]
+    assert table["risk_sentences"].iloc[0] == (
+        "I want to die. | Everyone would manage fine if I just wasn't here.")
+    assert flag_table(texts, semantic=False)["risk_sentences"].iloc[0] == "I want to die."
