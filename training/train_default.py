@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         "label_counts": report["label_counts"],
         "services": int(corpus.service.nunique()),
         "config": config.to_dict(),
-        "command": "python training/train_default.py",
+        "command": " ".join(["python training/train_default.py", *(argv or sys.argv[1:])]),
     }
     save_model(model, args.out, taxonomy=taxonomy, metrics=metrics, training=training, card=NOTES)
     for name, m in metrics.items():
