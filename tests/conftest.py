@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import numpy as np
 import pytest
 
@@ -72,3 +74,15 @@ def model_dir(tmp_path, texts, themes):
     model = ThemeClassifier(encoder="hashing", cache=False).fit(texts, themes)
     return save_model(model, tmp_path / "model", taxonomy=load_taxonomy(),
                       metrics={"held_out": {"n": 3, "macro_f1": 0.5, "accuracy": 0.5}})
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a connection (the hub included) fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)

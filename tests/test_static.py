@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import numpy as np
 import pytest
 from conftest import TEXTS, THEMES
@@ -30,17 +28,6 @@ needs_fast_model = pytest.mark.skipif(
     reason="models/council-themes-fast is not built: run python training/train_default.py "
            "--config training/configs/fast.toml --out models/council-themes-fast",
 )
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    """Any attempt to open a connection (the hub included) fails the test."""
-
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"network access attempted: {args}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
 
 
 def test_missing_folder_names_the_build_command(tmp_path):
