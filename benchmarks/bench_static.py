@@ -40,9 +40,9 @@ from complaint_themes.embed import (  # noqa: E402
     DEFAULT_ENCODER,
     STATIC_ENCODER,
     StaticEncoder,
+    bundled_dir,
     embed,
     load_encoder,
-    static_model_dir,
 )
 
 
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 
     corpus = load_corpus()
     sample = corpus.sample(n=min(args.n, len(corpus)), random_state=0).text.tolist()
-    folder = static_model_dir()
+    folder = bundled_dir(STATIC_ENCODER)
     start = time.perf_counter()
     static = StaticEncoder(folder)
     load_seconds = time.perf_counter() - start

