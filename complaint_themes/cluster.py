@@ -1,7 +1,10 @@
 """Clusters of similar complaints from different residents: "isolated, or a larger problem?"
 
 :func:`find_clusters` groups similar complaints (cosine similarity of their embeddings at
-least ``similarity``; the exact rule is in :mod:`complaint_themes.cluster_graph`) and then
+least ``similarity``; the exact rule is in :mod:`complaint_themes.cluster_graph`; large
+clusters whose complaints are not similar to each other are split, by the rule in
+:mod:`complaint_themes.cluster_split`, and every cluster gets a ``cohesion`` and a plain-words
+``confidence``, :func:`complaint_themes.cluster_stats.confidence`) and then
 counts, for every group, the *distinct residents* who complained inside a sliding window of
 ``window_days`` days:
 
@@ -30,8 +33,8 @@ import numpy as np
 import pandas as pd
 
 from .cluster_describe import Candidate, describe_clusters
-from .cluster_graph import leader_clusters, neighbour_graph
 from .cluster_inputs import Batch, check_settings, read_batch, row_themes
+from .cluster_split import SplitRule, threshold_clusters
 from .cluster_stats import Members, summarise
 from .errors import ComplaintThemesError, InputError
 
@@ -110,6 +113,7 @@ def find_clusters(
     describe: str = "flagged",
     redact_examples: bool = True,
     source: str = "the input",
+    split: bool | SplitRule = True,
 ) -> ClusterResult:
     """Find clusters of similar complaints and flag those from ``min_residents`` residents.
 
@@ -147,6 +151,10 @@ def find_clusters(
     redact_examples : bool, default=True
     source : str
         Name of the input used in error messages.
+    split : bool or SplitRule, default=True
+        Split large clusters of low cohesion (chained clusters whose members are similar to
+        a centre but not to each other) at a higher similarity; see
+        :mod:`complaint_themes.cluster_split`. False keeps the plain leader clusters.
 
     Returns
     -------
@@ -156,9 +164,8 @@ def find_clusters(
     check_describe(describe)
     batch = read_batch(df, text_column, resident_column, date_column, service_column,
                        embeddings, model, encoder, cache, source)
-    labels = np.full(len(batch.rows), -1, dtype=np.int64)
-    if len(batch.rows) >= 2:
-        labels = leader_clusters(batch.X, neighbour_graph(batch.X, similarity), similarity)
+    rule = SplitRule.from_setting(split)
+    labels = threshold_clusters(batch.X, similarity, split=rule or False)
     names = number_clusters(labels, batch.dates, start=1)
     cluster = [names.get(int(lab)) for lab in labels]
     clustered = np.flatnonzero(labels >= 0)
@@ -173,7 +180,8 @@ def find_clusters(
         batch, cluster,
         settings=dict(similarity=float(similarity), min_residents=int(min_residents),
                       window_days=int(window_days), encoder=batch.made_by,
-                      dated=batch.dates is not None),
+                      dated=batch.dates is not None,
+                      split=False if rule is None else rule.to_setting()),
         members=members, as_of=as_of_day,
     )
     return finish(df, batch, cluster, state, describe, redact_examples)
@@ -209,7 +217,9 @@ def finish(
     """
     settings = state.settings
     as_of_day = None if state.as_of is None else np.datetime64(state.as_of, "D")
-    table = summarise(state.members, settings["min_residents"], settings["window_days"], as_of_day)
+    table = summarise(state.members, settings["min_residents"], settings["window_days"], as_of_day,
+                      sums=dict(zip(state.cluster_ids, state.centroid_sums, strict=True)),
+                      similarity=settings["similarity"])
     if before is not None:
         _count_joined(table, state.members, before)
     chosen = _to_describe(table, describe)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .cluster import ClusterResult
+from .cluster_stats import COHESION_MEANING, CONFIDENCE_HIGH, CONFIDENCE_LOW
 from .io import atomic_write, write_table
 
 
@@ -84,6 +85,9 @@ def _cluster_card(row: dict[str, Any], details: dict[str, Any]) -> str:
     )
     mix = ", ".join(f"{e(t)} {s:.0%}" for t, s in details["theme_mix"].items())
     badges = '<span class="badge emerging">emerging</span>' if row["emerging"] else ""
+    if row.get("confidence"):
+        badges += (f'<span class="badge conf-{e(row["confidence"])}">{e(row["confidence"])} '
+                   "confidence</span>")
     joined = row.get("new_residents")
     if joined:
         badges += f'<span class="badge">{int(joined)} more residents joined</span>'
@@ -97,18 +101,27 @@ def _cluster_card(row: dict[str, Any], details: dict[str, Any]) -> str:
 <ul class="phrases">{phrases}</ul>
 <dl><dt>Complaints</dt><dd>{row['size']} from {row['residents']} residents
 ({row['repeat_residents']} complained more than once)</dd>{dates}
-<dt>Services</dt><dd>{e(row['services'] or '-')}</dd>
+{_sureness(row)}<dt>Services</dt><dd>{e(row['services'] or '-')}</dd>
 <dt>Themes</dt><dd>{mix or '-'}</dd></dl>
 {sparkline(details['timeline'])}
 <h3>Examples (personal data removed)</h3>{examples or '<p>-</p>'}
 </section>"""
 
 
+def _sureness(row: dict[str, Any]) -> str:
+    """The "How sure" line of a card: confidence in words and the cohesion figure."""
+    if not row.get("confidence"):
+        return ""
+    return (f"<dt>How sure</dt><dd>{html.escape(str(row['confidence']))} confidence "
+            f"(cohesion {float(row['cohesion']):.2f})</dd>")
+
+
 CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
 color:#1b1b1b}h1{font-size:1.6rem}.card{border:1px solid #bbb;border-radius:6px;padding:.5rem 1rem;
 margin:1rem 0}.card.flagged{border-left:6px solid #b3261e}.badge{font-size:.8rem;background:#eee;
 border-radius:4px;padding:.1rem .4rem;margin-left:.4rem}
-.badge.emerging{background:#b3261e;color:#fff}
+.badge.emerging{background:#b3261e;color:#fff}.badge.conf-high{background:#d7f0dc}
+.badge.conf-low{background:#fde2c8}
 .phrases li{display:inline;background:#e8f0fe;margin-right:.4rem;padding:.1rem .4rem;
 border-radius:4px}
 .phrases{padding:0}dl{display:grid;grid-template-columns:8rem 1fr;gap:.2rem}dd{margin:0}
@@ -127,18 +140,24 @@ def clusters_html(result: ClusterResult, title: str) -> str:
     intro = (f"<p>{len(table)} clusters of similar complaints; <strong>{len(flagged)} flagged"
              f"</strong> (at least {s['min_residents']} different residents within "
              f"{s['window_days']} days). Similar means cosine similarity of at least "
-             f"{s['similarity']}. A repeat is one resident complaining more than once.</p>")
+             f"{s['similarity']}. A repeat is one resident complaining more than once.</p>"
+             f"<p>How sure: {e(COHESION_MEANING)} High confidence means cohesion at least "
+             f"{CONFIDENCE_HIGH} above the threshold, low more than {CONFIDENCE_LOW} below it "
+             "(complaints similar to a centre but less to each other: read the examples before "
+             "acting).</p>")
     cards = "".join(_cluster_card(r, result.details[r["cluster_id"]])
                     for r in flagged.to_dict("records")) or "<p>No cluster is flagged.</p>"
     rows = "".join(
         f"<tr><td>{e(r['cluster_id'])}</td><td>{e(r['status'])}</td><td>{r['size']}</td>"
-        f"<td>{r['residents']}</td><td>{e(str(r['first_date'] or ''))}</td>"
+        f"<td>{r['residents']}</td><td>{e(str(r.get('confidence') or ''))}</td>"
+        f"<td>{e(str(r['first_date'] or ''))}</td>"
         f"<td>{e(str(r['last_date'] or ''))}</td><td>{e(r['services'] or '')}</td></tr>"
         for r in rest.to_dict("records")
     )
     others = (
         "<h2>Other clusters (not flagged)</h2><table><tr><th>id</th><th>status</th>"
-        f"<th>complaints</th><th>residents</th><th>first</th><th>last</th><th>services</th></tr>"
+        f"<th>complaints</th><th>residents</th><th>confidence</th><th>first</th><th>last</th>"
+        f"<th>services</th></tr>"
         f"{rows}</table>" if rows else ""
     )
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{e(title)}'

@@ -15,10 +15,23 @@ import numpy as np
 import pandas as pd
 
 CLUSTER_COLUMNS = [
-    "cluster_id", "size", "residents", "flagged", "emerging", "key_phrases",
-    "dominant_theme", "first_date", "last_date", "services",
+    "cluster_id", "size", "residents", "flagged", "emerging", "confidence", "cohesion",
+    "key_phrases", "dominant_theme", "first_date", "last_date", "services",
 ]
 """The first columns of clusters.csv, in order; more follow (see :func:`summarise`)."""
+
+CONFIDENCE_HIGH = 0.05
+"""Cohesion at least this far above the similarity threshold is "high" confidence."""
+CONFIDENCE_LOW = 0.05
+"""Cohesion more than this far below the similarity threshold is "low" confidence (the same
+margin below which a large cluster is split: ``cluster_split.SPLIT_MARGIN``)."""
+
+COHESION_MEANING = (
+    "Cohesion is the average similarity of two complaints in the cluster (0 to 1, the same "
+    "measure as the similarity threshold): the higher, the surer we are that they are about "
+    "one thing."
+)
+"""One line for reports saying what the cohesion figure means."""
 
 
 @dataclass
@@ -66,6 +79,42 @@ class Members:
         )
 
 
+def confidence(cohesion: float, similarity: float) -> str:
+    """How sure we are that a cluster is about one thing, in plain words.
+
+    The rule, with ``cohesion`` the mean cosine similarity over all pairs of the cluster's
+    complaints (:func:`complaint_themes.cluster_split.cohesion`) and ``similarity`` the run's
+    threshold:
+
+    * ``"high"``: cohesion >= similarity + 0.05 (:data:`CONFIDENCE_HIGH`): its complaints are
+      more similar to each other than each had to be to the cluster's centre;
+    * ``"low"``: cohesion < similarity - 0.05 (:data:`CONFIDENCE_LOW`): its complaints are
+      similar to a centre but much less to each other (a chain; read the examples first);
+    * ``"medium"``: in between.
+
+    On the development half of the NHS feedback benchmark (``benchmarks/bench_clusters.py
+    nhs``), flagged clusters were purer (share of comments sharing the cluster's most common
+    human label) from low to high; the measured figures are in
+    ``benchmarks/results/clusters.json``.
+
+    Parameters
+    ----------
+    cohesion : float
+    similarity : float
+        The run's similarity threshold.
+
+    Returns
+    -------
+    str
+        ``"high"``, ``"medium"`` or ``"low"``.
+    """
+    if cohesion >= similarity + CONFIDENCE_HIGH - 1e-9:
+        return "high"
+    if cohesion < similarity - CONFIDENCE_LOW - 1e-9:
+        return "low"
+    return "medium"
+
+
 def peak_window(days: np.ndarray, residents: list[str], window_days: int) -> tuple[int, Any]:
     """Most distinct residents within any ``window_days``-day span, and the span's last day."""
     order = np.argsort(days, kind="stable")
@@ -86,11 +135,15 @@ def peak_window(days: np.ndarray, residents: list[str], window_days: int) -> tup
 
 
 def summarise(
-    members: Members, min_residents: int, window_days: int, as_of: np.datetime64 | None
+    members: Members, min_residents: int, window_days: int, as_of: np.datetime64 | None,
+    sums: dict[str, np.ndarray] | None = None, similarity: float | None = None,
 ) -> pd.DataFrame:
     """One row per cluster, flagged first; see :data:`CLUSTER_COLUMNS` and the module rules.
 
-    Extra columns: ``status`` (flagged / repeat / watch), ``repeat_residents`` (residents with
+    ``sums`` (cluster id -> sum of its unit-length member vectors, as a cluster state holds
+    them) and ``similarity`` give ``cohesion`` and ``confidence`` (:func:`confidence`); without
+    them both are empty. Extra columns: ``status`` (flagged / repeat / watch),
+    ``repeat_residents`` (residents with
     more than one complaint in the cluster), ``peak_window_residents``, ``peak_window_end``,
     ``window_residents`` (latest window), ``previous_window_residents``, ``growth``,
     ``theme_mix`` (``theme share%; ...``).
@@ -117,6 +170,7 @@ def summarise(
         rec["dominant_theme"] = next(iter(mix), "")
         rec["theme_mix"] = "; ".join(f"{t} {share:.0%}" for t, share in mix.items())
         rec["key_phrases"] = ""
+        rec["cohesion"], rec["confidence"] = _sureness(sums, similarity, cid, len(idx))
         rec["status"] = (
             "flagged" if rec["flagged"] else "repeat" if rec["residents"] == 1 else "watch"
         )
@@ -131,6 +185,17 @@ def summarise(
         ascending=[False, False, False, False, True], kind="stable",
     )
     return table.reset_index(drop=True)
+
+
+def _sureness(
+    sums: dict[str, np.ndarray] | None, similarity: float | None, cid: str, size: int
+) -> tuple[float | None, str | None]:
+    if sums is None or similarity is None or cid not in sums:
+        return None, None
+    from .cluster_split import cohesion
+
+    value = round(float(cohesion(sums[cid][None], np.array([size]))[0]), 3)
+    return value, confidence(value, similarity)
 
 
 def _window_counts(

@@ -5,7 +5,8 @@ See :mod:`complaint_themes.cluster_state` for what is saved. The rule for a new 
 1. It joins the earlier cluster whose centroid it is most similar to, when that cosine
    similarity is at least the saved ``similarity``. Centroids then move to include it.
 2. The new complaints left over are clustered together with the recent unclustered
-   complaints kept in the state (same rule as :func:`~complaint_themes.cluster.find_clusters`).
+   complaints kept in the state (same rule as :func:`~complaint_themes.cluster.find_clusters`,
+   including the split of large, mixed clusters when the earlier run split them).
    A group that includes at least one new complaint becomes a new cluster, numbered after the
    last saved id.
 
@@ -29,8 +30,8 @@ from .cluster import (
     number_clusters,
     resolve_as_of,
 )
-from .cluster_graph import leader_clusters, neighbour_graph
 from .cluster_inputs import read_batch, row_themes
+from .cluster_split import threshold_clusters
 from .cluster_state import ClusterState
 from .cluster_stats import Members
 from .errors import ComplaintThemesError
@@ -84,9 +85,8 @@ def update_clusters(
     free = [i for i, c in enumerate(cluster) if c is None]
     n_old = len(state.pending_vectors)
     pool = np.vstack([state.pending_vectors, batch.X[free]]).astype(np.float32)
-    labels = np.full(len(pool), -1, dtype=np.int64)
-    if len(pool) >= 2:
-        labels = leader_clusters(pool, neighbour_graph(pool, sim), sim)
+    # states saved before mixed clusters were split (no "split" setting) keep the plain rule
+    labels = threshold_clusters(pool, sim, split=settings.get("split") or False)
     pool_dates = None
     if batch.dates is not None and state.pending.get("date") is not None:
         pool_dates = np.concatenate([
