@@ -20,6 +20,7 @@ $(VENV)/.installed: setup.cfg pyproject.toml requirements/spacy-model.txt
 demo: install
 	$(VENV)/bin/complaint-themes classify examples/complaints.csv -o out/complaints_themes.csv --id-column case_id
 	$(VENV)/bin/complaint-themes clusters examples/complaints.csv -o out/clusters --resident-column resident_id --date-column date_received --service-column service
+	$(VENV)/bin/complaint-themes report examples/complaints.csv -o out/report.html
 
 test: install
 	$(VENV)/bin/complaint-themes --help > /dev/null

@@ -11,7 +11,9 @@ columns named by a :class:`CaseColumns` and turns every row into plain values:
 * kind ``complaint`` / ``compliment`` / ``other`` from the type column (every row is a
   complaint without one);
 * ``children``: the service or directorate mentions children, so stage 2 follows the
-  Children Act statutory procedure (65 working days).
+  Children Act statutory procedure (65 working days), unless the service is education
+  (SEND, schools, admissions, home-to-school transport: :data:`NOT_CHILDRENS_PROCEDURE`),
+  which a children's directorate often holds but which follows the corporate procedure.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ REQUIRED = ("received", "theme")
 """Fields the report cannot do without, even under their default names."""
 
 OUTCOMES = ("upheld", "partly_upheld", "not_upheld", "other")
+
+
+NOT_CHILDRENS_PROCEDURE = r"\bSEND\b|special educational|education|school|admission"
+"""Services of a children's directorate outside the statutory children's procedure."""
 
 
 @dataclass
@@ -219,8 +225,10 @@ def prepare_cases(df: pd.DataFrame, columns: CaseColumns, source: str) -> Cases:
         if "resident" in found else None)
     frame["kind"] = (df[found["type"]].astype(object).map(row_kind).to_numpy()
                      if "type" in found else "complaint")
-    frame["children"] = (frame["service"].str.contains("children", case=False)
-                         | frame["directorate"].str.contains("children", case=False))
+    frame["children"] = (
+        (frame["service"].str.contains("children", case=False)
+         | frame["directorate"].str.contains("children", case=False))
+        & ~frame["service"].str.contains(NOT_CHILDRENS_PROCEDURE, case=False))
     if "stage" in found:
         unstaged = frame["stage"].isna() & (frame["kind"] == "complaint")
         if unstaged.any():

@@ -299,3 +299,62 @@ def clusters(input_path, out_dir, model_dir, text_column, resident_column, date_
         write_cluster_report(result, out_dir, title=f"Clusters in {input_path.name}")
     click.echo(result.summary())
     click.echo(f"wrote {out_dir}")
+
+
+@cli.command("report")
+@click.argument("cases_path", metavar="CASES", type=INPUT)
+@click.option("-o", "--output", "html_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The page, e.g. report.html; report.xlsx is written beside it.")
+@click.option("--year", default=None, help="Financial year, e.g. 2024/25 [default: that of "
+                                           "the newest received date].")
+@click.option("--previous", "previous_path", type=INPUT, default=None,
+              help="The previous year's cases [default: the rows of CASES from the year before].")
+@click.option("--model", "model_dir", type=MODEL_DIR, default=None,
+              help="Model folder for themes (when CASES has no theme column) and clusters.")
+@SPEED_OPTION
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--date-column", default="date_received", show_default=True,
+              help="Date received.")
+@click.option("--responded-column", default="date_responded", show_default=True)
+@click.option("--stage-column", default="stage", show_default=True)
+@click.option("--outcome-column", default="outcome", show_default=True)
+@click.option("--service-column", default="service", show_default=True)
+@click.option("--directorate-column", default="directorate", show_default=True)
+@click.option("--type-column", default="type", show_default=True,
+              help="Complaint or compliment.")
+@click.option("--resident-column", default="resident_id", show_default=True)
+@click.option("--theme-column", default="theme", show_default=True,
+              help="Theme of each case; without it the texts are classified.")
+@click.option("--learning", "learning_path", type=INPUT, default=None,
+              help="Table of cluster_id, learning_status[, action] for the clusters.")
+@click.option("--encoding", default=None, help="CSV encoding when not UTF-8 or cp1252.")
+def report(cases_path, html_path, year, previous_path, model_dir, speed, text_column,
+           date_column, responded_column, stage_column, outcome_column, service_column,
+           directorate_column, type_column, resident_column, theme_column, learning_path,
+           encoding):
+    """Write the annual feedback report of CASES: a printable page and an .xlsx workbook.
+
+    A column under its default name that is absent switches its section off; a column
+    named with an option must exist.
+    """
+    from .annual_run import build_annual_report
+    from .case_fields import CaseColumns
+
+    columns = CaseColumns(
+        received=date_column, responded=responded_column, stage=stage_column,
+        outcome=outcome_column, service=service_column, directorate=directorate_column,
+        type=type_column, resident=resident_column, theme=theme_column)
+    with user_errors():
+        run = build_annual_report(cases_path, html_path, year=year, previous_path=previous_path,
+                                  columns=columns, text_column=text_column,
+                                  model_dir=model_dir, speed=speed,
+                                  learning_path=learning_path, encoding=encoding,
+                                  progress=sys.stderr.isatty())
+    for message in run.messages:
+        click.echo(f"note: {message}", err=True)
+    figures = run.figures
+    compared = f" against {figures.previous_year}" if figures.previous_year else ""
+    click.echo(f"annual report {figures.year}{compared}: {len(figures.tables)} sections")
+    for path in run.paths:
+        click.echo(f"wrote {path}")

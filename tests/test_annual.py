@@ -350,3 +350,14 @@ def test_financial_years_and_value_spellings():
                  "Withdrawn": "other", "Resolved informally": "other", "": None}
     for text, expected in spellings.items():
         assert normalise_outcome(text) == expected, text
+
+
+def test_education_services_of_a_childrens_directorate_follow_the_corporate_procedure():
+    from complaint_themes.case_fields import prepare_cases
+
+    log = cases(
+        {"service": "children's social care"}, {"service": "SEND"}, {"service": "Fostering"},
+        {"service": "School admissions"}, {"service": "housing", "directorate": "Housing"},
+        date_received="2025-05-01", directorate="Children and Families", theme="communication")
+    assert prepare_cases(log, CaseColumns(), "cases").frame["children"].tolist() == [
+        True, False, True, False, False]
