@@ -155,6 +155,9 @@ class StaticEncoder:
         model never reuses embeddings of an older build.
     """
 
+    cheaper_than_cache = True
+    """Encoding is faster than a cache lookup, so :func:`embed` caches only when asked."""
+
     def __init__(self, path: str | Path, model_id: str = STATIC_ENCODER) -> None:
         path = Path(path)
         if not (path / "model.safetensors").is_file():
@@ -324,17 +327,21 @@ def embed(
     texts : sequence of str
     encoder : str or Encoder, default="all-MiniLM-L6-v2"
     cache : EmbeddingCache, folder, True/None (default folder) or False (no cache)
+        ``None`` means no cache for an encoder that is faster than the cache (the static one).
     batch_size : int, default=64
         Texts encoded (and committed to the cache) per step.
     progress : bool, default=False
         Show a progress bar on stderr.
     """
     enc = load_encoder(encoder)
-    store = _as_cache(cache)
+    skip = cache is None and getattr(enc, "cheaper_than_cache", False)
+    store = None if skip else _as_cache(cache)
     unique = list(dict.fromkeys(texts))
     keys = {t: EmbeddingCache.key(enc.model_id, t) for t in unique}
     known = store.get(list(keys.values())) if store else {}
-    todo = [t for t in unique if keys[t] not in known]
+    # longest first, so each batch holds texts of similar length (least padding) and the
+    # progress bar's rate only rises
+    todo = sorted((t for t in unique if keys[t] not in known), key=len, reverse=True)
     vectors = dict(known)
     bar = _progress_bar(len(todo), progress)
     try:

@@ -37,3 +37,10 @@ def test_cache_false_always_encodes(encoder):
 def test_unknown_encoder_name():
     with pytest.raises(ComplaintThemesError, match="unknown encoder 'bert-huge'"):
         load_encoder("bert-huge")
+
+
+def test_texts_are_encoded_longest_first_and_returned_in_input_order(encoder):
+    texts = ["short one", "a much longer complaint about the bins " * 3, "mid length text here"]
+    vectors = embed(texts, encoder, cache=False, batch_size=1)
+    assert encoder.seen == [texts[1], texts[2], texts[0]]  # least padding per batch
+    np.testing.assert_array_equal(vectors, type(encoder)().encode(texts))

@@ -113,6 +113,19 @@ def test_cache_is_keyed_by_its_own_model_id(tmp_path):
 
 
 @needs_static
+def test_default_cache_is_skipped_for_the_static_encoder(tmp_path, monkeypatch):
+    # encoding is faster than the cache: only an explicit cache stores static embeddings
+    monkeypatch.setenv("COMPLAINT_THEMES_CACHE", str(tmp_path / "default"))
+    encoder = load_encoder(STATIC_ENCODER)
+    embed(TEXTS[:3], STATIC_ENCODER)
+    assert not EmbeddingCache(tmp_path / "default").get(
+        [EmbeddingCache.key(encoder.model_id, t) for t in TEXTS[:3]])
+    embed(TEXTS[:3], STATIC_ENCODER, cache=True)
+    assert len(EmbeddingCache(tmp_path / "default").get(
+        [EmbeddingCache.key(encoder.model_id, t) for t in TEXTS[:3]])) == 3
+
+
+@needs_static
 def test_theme_classifier_with_the_static_encoder(tmp_path, no_network):
     model = ThemeClassifier(encoder=STATIC_ENCODER, cache=tmp_path).fit(TEXTS, THEMES)
     probabilities = model.predict_proba(TEXTS)
