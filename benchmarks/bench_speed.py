@@ -2,8 +2,9 @@
 
     python benchmarks/bench_speed.py [--n 1000]
 
-For each of ``accurate`` (fp32 MiniLM), ``int8`` (the same head on the quantised encoder) and
-``fast`` (the static-embedding model, when ``models/council-themes-fast`` exists), a fresh
+For each of ``accurate`` (fp32 MiniLM), ``int8`` (the quantised encoder with the head of
+``models/council-themes-int8``, fitted on int8 embeddings) and ``fast`` (the static-embedding
+model, when ``models/council-themes-fast`` exists), a fresh
 process with no embedding cache encodes ``n`` corpus texts with the raw encoder, then runs
 ``classify_table`` on the same texts with rules-only risk flags (the library's overhead over
 the encoder), and records its peak RSS. Accuracy: macro-F1 on the corpus held-out split and

@@ -2,6 +2,8 @@
 
     python benchmarks/bench_transfer.py          # development half only
     python benchmarks/bench_transfer.py --aside  # also the aside half (look once, at the end)
+    python benchmarks/bench_transfer.py --config training/configs/fast.toml \
+        --out benchmarks/results/transfer_heads_fast.json   # the same on the fast model's encoder
 
 Every head is fitted on the corpus training split (``training/data/batches``) with the class
 prior of ``training/configs/default.toml`` and scored on the corpus held-out split and on the
@@ -76,9 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--aside", action="store_true", help="also score the aside half")
     parser.add_argument("--settings-only", action="store_true",
                         help="skip the candidate heads; only choose the real-text settings")
+    parser.add_argument("--config", type=Path, default=ROOT / "training/configs/default.toml",
+                        help="training config whose encoder, prior and head are used")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/transfer_heads.json")
     args = parser.parse_args(argv)
-    config = TrainingConfig.from_toml(ROOT / "training/configs/default.toml")
+    config = TrainingConfig.from_toml(args.config)
     corpus = load_corpus()
     train, test = corpus[corpus.split == "train"], corpus[corpus.split == "test"]
     reader = ThemeClassifier(encoder=config.encoder, progress=True)

@@ -10,7 +10,7 @@ import skops.io as sio
 
 from complaint_themes import load_model
 from complaint_themes.errors import ModelError
-from complaint_themes.persist import FORMAT_VERSION, _sha256
+from complaint_themes.persist import FORMAT_VERSION, _sha256, default_model_dir
 
 
 def test_round_trip_gives_the_same_predictions(model_dir, texts, themes):
@@ -136,7 +136,11 @@ def test_speed_modes_are_checked(model_dir):
         load_model(model_dir, speed="fast")
 
 
-def test_int8_keeps_the_head_and_swaps_the_encoder():
-    model = load_model(speed="int8")  # the shipped model; the encoder loads only when used
-    assert model.encoder == "all-MiniLM-L6-v2:int8"
-    assert list(model.classes_) == list(load_model().classes_)
+def test_int8_loads_the_int8_model_and_a_given_folder_keeps_its_head():
+    bundled = load_model(speed="int8")  # the encoder loads only when used
+    assert bundled.encoder == "all-MiniLM-L6-v2:int8"
+    assert bundled.meta_["encoder"] == "all-MiniLM-L6-v2:int8"  # head fitted on int8 vectors
+    given = load_model(default_model_dir(), speed="int8")
+    assert given.encoder == "all-MiniLM-L6-v2:int8"
+    assert given.meta_["encoder"] == "all-MiniLM-L6-v2"  # its own fp32-trained head
+    assert list(bundled.classes_) == list(given.classes_) == list(load_model().classes_)
