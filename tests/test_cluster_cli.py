@@ -135,3 +135,11 @@ def test_previous_must_be_a_state_folder(cases, tmp_path, model_dir):
     assert result.output.strip() == (
         f"Error: {tmp_path / 'empty'} is not a saved cluster state (state.json and arrays.npz "
         "expected); pass the state folder written by an earlier clusters run")
+
+
+def test_no_split_is_recorded_in_the_settings(cases, tmp_path, model_dir):
+    out = tmp_path / "out"
+    assert run(*args(cases, out, model_dir, "--no-split")).exit_code == 0
+    assert not json.loads((out / "clusters.json").read_text())["settings"]["split"]
+    assert run(*args(cases, tmp_path / "split", model_dir)).exit_code == 0
+    assert json.loads((tmp_path / "split" / "clusters.json").read_text())["settings"]["split"]
