@@ -25,8 +25,8 @@ from .errors import ComplaintThemesError
 
 __all__ = ["AnnualFigures", "CaseColumns", "annual_figures", "financial_year", "year_label"]
 
-CLUSTER_COLUMNS = ["cluster_id", "residents", "complaints", "dominant_theme", "services",
-                   "key_phrases", "first_date", "last_date", "learning_status"]
+CLUSTER_COLUMNS = ["cluster_id", "residents", "complaints", "confidence", "dominant_theme",
+                   "services", "key_phrases", "first_date", "last_date", "learning_status"]
 MISSING = {
     "responded": "timeliness against the complaint codes", "stage": "stage 1 and stage 2 counts",
     "outcome": "uphold rates", "service": "themes by service",

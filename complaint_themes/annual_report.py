@@ -30,6 +30,9 @@ TITLES = {
         "where there is one."),
     "themes_by_service": (
         "Themes by service area", "Complaints per service and theme; darker cells hold more."),
+    "themes_by_service_quarter": (
+        "Themes by service area and quarter", "Each service's complaints per theme and "
+        "quarter, with the year before's total."),
     "top_themes_by_directorate": (
         "Top themes per directorate", "The three most common themes in each directorate."),
     "timeliness": (
@@ -45,8 +48,10 @@ TITLES = {
         "Residents who complained more than once", "Counts only: no resident is named."),
     "clusters": (
         "Flagged clusters of similar complaints", "Groups of similar complaints from several "
-        "residents, found by the clustering, with what was learnt from them. Key phrases "
-        "come from complaints with personal data removed."),
+        "residents, found by the clustering, with what was learnt from them. Confidence says "
+        "how alike a cluster's complaints are: high when much more alike than the "
+        "clustering asks, low when only loosely alike (read those before acting). Key "
+        "phrases come from complaints with personal data removed."),
     "compliments_by_service": ("Compliments by service", ""),
 }
 THEME_COLUMNS = {"theme", "dominant_theme"}

@@ -63,6 +63,7 @@ def build_tables(this: YearCases, prior: YearCases | None, clusters_table: pd.Da
         tables["themes_by_quarter"]["change"], tables["themes_by_quarter"]["previous_total"])
     if "service" in have:
         tables["themes_by_service"] = themes_by_service(this, prior)
+        tables["themes_by_service_quarter"] = themes_by_service_quarter(this, prior)
     if "directorate" in have:
         tables["top_themes_by_directorate"] = top_themes(this)
     if "responded" in have:
@@ -100,8 +101,10 @@ def _counts(year: YearCases | None, key: str, kind: str, needs: str | None) -> p
     return _key(year, key)[mask].value_counts()
 
 
-def _with_previous(table: pd.DataFrame, key: str, previous: pd.Series | None) -> pd.DataFrame:
-    """Add ``previous_total`` and ``change``; keys seen only last year get zero this year."""
+def _with_previous(table: pd.DataFrame, key: str | list[str],
+                   previous: pd.Series | None) -> pd.DataFrame:
+    """Add ``previous_total`` and ``change``; keys seen only last year get zero this year.
+    ``key`` names the index (a list for a two-level index)."""
     if previous is not None:
         table = table.reindex(table.index.union(previous.index), fill_value=0)
         table["previous_total"] = previous.reindex(table.index, fill_value=0).astype("Int64")
@@ -109,10 +112,13 @@ def _with_previous(table: pd.DataFrame, key: str, previous: pd.Series | None) ->
         table["previous_total"] = pd.array([pd.NA] * len(table), dtype="Int64")
     table = table.astype({c: "Int64" for c in table.columns})
     table["change"] = table["total"] - table["previous_total"]
-    table.index.name = key
+    keys = [key] if isinstance(key, str) else list(key)
+    table.index.names = keys
     table = table.reset_index()
-    return table.sort_values(["total", "previous_total", key], ascending=[False, False, True],
-                             na_position="last").reset_index(drop=True)
+    order = keys[:-1] + ["total", "previous_total", keys[-1]]
+    ascending = [True] * (len(keys) - 1) + [False, False, True]
+    return table.sort_values(order, ascending=ascending, na_position="last").reset_index(
+        drop=True)
 
 
 def by_quarter(this: YearCases, prior: YearCases | None, key: str, kind: str) -> pd.DataFrame:
@@ -137,6 +143,22 @@ def themes_by_service(this: YearCases, prior: YearCases | None) -> pd.DataFrame:
     table.columns.name = None
     table["total"] = table.sum(axis=1)
     return _with_previous(table, "service", _counts(prior, "service", "complaint", "service"))
+
+
+def themes_by_service_quarter(this: YearCases, prior: YearCases | None) -> pd.DataFrame:
+    """The three-way table: complaints per service, theme and quarter (one row per service
+    and theme, services in name order), with the year before's total."""
+    complaints = this.complaints
+    index = [complaints["service"], complaints["theme"]]
+    table = (pd.crosstab(index, complaints["quarter"]) if len(complaints)
+             else pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []])))
+    table = table.reindex(columns=QUARTERS, fill_value=0)
+    table.columns.name = None
+    table["total"] = table.sum(axis=1)
+    previous = None
+    if prior is not None and "service" in prior.present:
+        previous = prior.complaints.groupby(["service", "theme"]).size()
+    return _with_previous(table, ["service", "theme"], previous)
 
 
 def top_themes(this: YearCases, top: int = 3) -> pd.DataFrame:

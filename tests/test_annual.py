@@ -236,6 +236,15 @@ def test_services_directorates_and_compliments_kept_apart():
     assert s.values.tolist() == [["Housing", 2, 1, 0, 0, 3, 1, 2],
                                  ["Waste", 0, 0, 1, 1, 2, 0, 2],
                                  ["Adult care", 0, 1, 0, 0, 1, 0, 1]]
+    three_way = f.tables["themes_by_service_quarter"]
+    assert list(three_way.columns) == ["service", "theme", "Q1", "Q2", "Q3", "Q4", "total",
+                                       "previous_total", "change"]
+    assert three_way.values.tolist() == [
+        ["Adult care", "staff_attitude", 0, 1, 0, 0, 1, 0, 1],
+        ["Housing", "communication", 0, 2, 0, 0, 2, 1, 1],
+        ["Housing", "staff_attitude", 0, 1, 0, 0, 1, 0, 1],
+        ["Waste", "failure_to_provide", 0, 1, 0, 0, 1, 0, 1],
+        ["Waste", "service_standard", 0, 1, 0, 0, 1, 0, 1]]
     top = f.tables["top_themes_by_directorate"]
     assert [[None if pd.isna(v) else v for v in r] for r in top.values.tolist()] == [
         ["Place", 1, "communication", 2, 0.4], ["Place", 2, "failure_to_provide", 1, 0.2],
@@ -312,13 +321,15 @@ def test_clusters_table_from_find_clusters_output():
         "last_date": ["2025-06-01", "2025-06-02", "2025-09-30"],
         "services": ["Waste", "", "Housing"],
         "learning_status": ["action agreed", None, ""], "examples": ["<PERSON> said", "", ""],
+        "confidence": ["high", "low", "medium"],
     })
     df = pd.DataFrame({"date_received": ["2025-05-01"], "theme": "communication"})
     f = annual_figures(df, clusters=clusters)
     t = f.tables["clusters"]
-    assert list(t.columns) == ["cluster_id", "residents", "complaints", "dominant_theme",
-                               "services", "key_phrases", "first_date", "last_date",
-                               "learning_status"]
+    assert list(t.columns) == ["cluster_id", "residents", "complaints", "confidence",
+                               "dominant_theme", "services", "key_phrases", "first_date",
+                               "last_date", "learning_status"]
+    assert t["confidence"].tolist() == ["high", "medium"]
     assert t["cluster_id"].tolist() == ["C0001", "C0003"]
     assert t["complaints"].tolist() == [6, 4] and t["residents"].tolist() == [5, 3]
     assert t["learning_status"].tolist() == ["action agreed", "not recorded"]
