@@ -48,6 +48,7 @@ _TRUSTED_TYPES = frozenset({
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._TemperatureScaling",
     "complaint_themes.heads.PrototypeClassifier",
+    "complaint_themes.heads.SharedKernelSVC",
     "complaint_themes.heads.SplitVote",
 })
 WORDS_FILE = "words.json"

@@ -142,3 +142,23 @@ def test_word_features_need_the_texts(texts, themes, encoder):
         model.predict_themes(embeddings=model.embed(texts))
     with pytest.raises(ComplaintThemesError, match="text_features must be one of"):
         make(encoder, text_features="bag").fit(texts, themes)
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_shared_kernel_svm_scores_as_one_vs_rest_svms(n_classes):
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.svm import SVC
+
+    from complaint_themes.heads import SharedKernelSVC
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 16))
+    y = np.array(list("abcd"))[rng.integers(0, n_classes, 300)]
+    X[y == "a", :2] += 1.0  # something to learn
+    test = rng.normal(size=(50, 16))
+    reference = OneVsRestClassifier(SVC(C=2, kernel="rbf", class_weight="balanced")).fit(X, y)
+    shared = SharedKernelSVC(C=2, block_rows=7).fit(X, y)  # several blocks
+    np.testing.assert_allclose(shared.decision_function(test),
+                               reference.decision_function(test), atol=1e-9)
+    assert (shared.predict(test) == reference.predict(test)).all()
+    assert list(shared.classes_) == list(reference.classes_)
