@@ -117,8 +117,14 @@ def _with_previous(table: pd.DataFrame, key: str | list[str],
     table = table.reset_index()
     order = keys[:-1] + ["total", "previous_total", keys[-1]]
     ascending = [True] * (len(keys) - 1) + [False, False, True]
-    return table.sort_values(order, ascending=ascending, na_position="last").reset_index(
-        drop=True)
+    return table.sort_values(order, ascending=ascending, na_position="last",
+                             key=_case_blind).reset_index(drop=True)
+
+
+def _case_blind(column: pd.Series) -> pd.Series:
+    """Sort key: names in dictionary order whatever their case ("SEND" among the s's)."""
+    numeric = pd.api.types.is_numeric_dtype(column)
+    return column if numeric else column.astype(str).str.lower()
 
 
 def by_quarter(this: YearCases, prior: YearCases | None, key: str, kind: str) -> pd.DataFrame:

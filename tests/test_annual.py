@@ -372,3 +372,11 @@ def test_education_services_of_a_childrens_directorate_follow_the_corporate_proc
         date_received="2025-05-01", directorate="Children and Families", theme="communication")
     assert prepare_cases(log, CaseColumns(), "cases").frame["children"].tolist() == [
         True, False, True, False, False]
+
+
+def test_services_are_listed_in_dictionary_order_whatever_their_case():
+    df = cases({"service": "SEND"}, {"service": "adult care"}, {"service": "Waste"},
+               {"service": "benefits"}, date_received="2025-05-01", theme="communication")
+    tables = annual_figures(df).tables
+    for name in ("themes_by_service_quarter", "themes_by_service"):
+        assert tables[name]["service"].tolist() == ["adult care", "benefits", "SEND", "Waste"]
