@@ -124,8 +124,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     # -- embeddings and features ------------------------------------------------------------
     def _cleaned(self, X: Sequence[str] | pd.Series) -> list[str]:
+        if isinstance(X, _Cleaned):  # already cleaned by this call: not cleaned again
+            return X
         texts = check_texts(X)
-        return [clean_text(t) for t in texts] if self.clean else texts
+        return _Cleaned(clean_text(t) for t in texts) if self.clean else _Cleaned(texts)
 
     def embed(self, X: Sequence[str] | pd.Series) -> np.ndarray:
         """Embeddings of ``X`` with this model's encoder (cached; each text encoded once)."""
@@ -163,7 +165,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         ``y`` holds one theme per text, or for multi-label targets a list of themes per text
         (or a 2-D 0/1 array).
         """
-        texts = check_texts(X)
+        texts = self._cleaned(X)
         if len(texts) != len(y):
             raise ComplaintThemesError(f"X has {len(texts)} texts but y has {len(y)} labels")
         return self.fit_embeddings(self.embed(texts), y, texts=texts)
@@ -222,7 +224,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     # -- prediction -------------------------------------------------------------------------
     def predict_proba(self, X: Sequence[str] | pd.Series) -> np.ndarray:
         """Probability of each theme (columns in ``classes_`` order)."""
-        return self.proba_from_embeddings(self.embed(X), texts=X)
+        cleaned = self._cleaned(X)
+        return self.proba_from_embeddings(self.embed(cleaned), texts=cleaned)
 
     def proba_from_embeddings(
         self, embeddings: np.ndarray, texts: Sequence[str] | None = None
@@ -254,11 +257,17 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if embeddings is None:
             if X is None:
                 raise ComplaintThemesError("predict_themes needs texts X or their embeddings")
+            X = self._cleaned(X)
             embeddings = self.embed(X)
         proba = self.proba_from_embeddings(embeddings, texts=X)
         return themes_table(
             proba, self.classes_, self.review_threshold, self.secondary_threshold
         )
+
+
+class _Cleaned(list):
+    """Texts already passed through :func:`~complaint_themes.clean.clean_text` (or not to be
+    cleaned): embedding them and reading their words cleans them once, not twice."""
 
 
 def themes_table(

@@ -162,3 +162,19 @@ def test_shared_kernel_svm_scores_as_one_vs_rest_svms(n_classes):
                                reference.decision_function(test), atol=1e-9)
     assert (shared.predict(test) == reference.predict(test)).all()
     assert list(shared.classes_) == list(reference.classes_)
+
+
+def test_each_text_is_cleaned_once_when_embedded_and_read(texts, themes, encoder, monkeypatch):
+    import complaint_themes.classify as classify
+
+    model = make(encoder, text_features="tfidf").fit(texts, themes)
+    seen: list[str] = []
+
+    def counting(text):
+        seen.append(text)
+        return text.strip()
+
+    monkeypatch.setattr(classify, "clean_text", counting)
+    model.predict_themes(texts[:3])
+    model.predict_proba(texts[:2])
+    assert seen == texts[:3] + texts[:2]
