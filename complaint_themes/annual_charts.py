@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .report import pyplot
+
 QUARTERS = ["Q1", "Q2", "Q3", "Q4"]
 THEME_COLOURS = {
     "service_standard": "#1d70b8", "failure_to_provide": "#d4351c",
@@ -49,18 +51,9 @@ def without_totals(table: pd.DataFrame, column: str) -> pd.DataFrame:
     return table[~names.isin(TOTAL_ROWS)]
 
 
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def to_svg(fig: object, prefix: str) -> str:
     """The figure as an ``<svg>`` element with ids prefixed by ``prefix``; closes it."""
-    plt = _plt()
+    plt = pyplot()
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
@@ -84,7 +77,7 @@ def themes_by_quarter(table: pd.DataFrame, year: str, previous_year: str | None)
     rows = without_totals(table, "theme")
     if rows.empty or np.nansum([floats(rows[q]) for q in QUARTERS]) == 0:
         return ""
-    plt = _plt()
+    plt = pyplot()
     compare = previous_year is not None and "previous_total" in rows
     with plt.rc_context(_RC):
         if compare:
@@ -115,7 +108,7 @@ def timeliness_by_quarter(table: pd.DataFrame, year: str) -> str:
     rows = table[table["on_time_rate"].notna()]
     if rows.empty:
         return ""
-    plt = _plt()
+    plt = pyplot()
     stages = list(dict.fromkeys(rows["stage"].astype(str)))
     quarters = [q for q in QUARTERS if q in set(rows["quarter"].astype(str))] or sorted(
         set(rows["quarter"].astype(str)))
@@ -149,7 +142,7 @@ def _service_bars(names: list[str], series: list[Series], title: str, percent: b
     """Horizontal bars per service, one colour per series (the first on top), with values."""
     from matplotlib.ticker import MaxNLocator
 
-    plt = _plt()
+    plt = pyplot()
     with plt.rc_context(_RC):
         height = 1.2 + 0.3 * len(names) * max(1, len(series) * 0.7)
         fig, ax = plt.subplots(figsize=(8.6, min(height, 9.5)))

@@ -69,7 +69,8 @@ def themed(df: pd.DataFrame, columns: CaseColumns, text_column: str, model: Any,
 
     if text_column in df.columns:  # a wrongly named column: found before the long run
         resolve_columns(df, replace(columns, theme=text_column), source)
-    out = classify_table(df, model(), text_column, source=source)
+    # the report reads themes only: no semantic risk pass, which would encode every sentence
+    out = classify_table(df, model(), text_column, source=source, semantic=False)
     messages.append(f"{source} has no {name!r} column: classified {len(df)} rows "
                     f"from {text_column!r}")
     return out

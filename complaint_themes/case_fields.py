@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .io import MISSING_TEXTS, header_row_of, is_blank
+from .io import header_row_of, is_missing
 
 NOT_RECORDED = "not recorded"
 """The label of a blank service, directorate or theme cell."""
@@ -103,11 +103,6 @@ def resolve_columns(df: pd.DataFrame, columns: CaseColumns, source: str) -> dict
     return found
 
 
-def _blank(value: object) -> bool:
-    return is_blank(value) or (
-        isinstance(value, str) and value.strip().casefold() in MISSING_TEXTS)
-
-
 def parse_dates(df: pd.DataFrame, column: str, source: str) -> pd.Series:
     """``column`` as day-precision datetimes (NaT for blank cells).
 
@@ -117,7 +112,7 @@ def parse_dates(df: pd.DataFrame, column: str, source: str) -> pd.Series:
         Naming the spreadsheet row and column of the first cell that is not a date or is
         outside 1995-2040 (the years whose bank holidays are known).
     """
-    values = df[column].astype(object).map(lambda v: None if _blank(v) else v)
+    values = df[column].astype(object).map(lambda v: None if is_missing(v) else v)
     numeric = values.map(lambda v: isinstance(v, int | float | np.number) and not isinstance(
         v, bool))
     text = values.where(~numeric, None)
@@ -144,7 +139,7 @@ _STAGE = re.compile(r"^(?:stage|stg|st|s)?\s*[-:.]?\s*(1|one|2|two)(?:\.0+)?\b")
 
 def normalise_stage(value: object) -> int | None:
     """1 or 2 from ``1``, ``"1"``, ``"Stage 1"``, ``"stage one"``, ``"S1"``; None otherwise."""
-    if _blank(value) or isinstance(value, bool):
+    if is_missing(value) or isinstance(value, bool):
         return None
     if isinstance(value, int | float | np.number):
         return int(value) if float(value) in (1.0, 2.0) else None
@@ -156,7 +151,7 @@ def normalise_stage(value: object) -> int | None:
 
 def normalise_outcome(value: object) -> str | None:
     """``upheld``, ``partly_upheld``, ``not_upheld`` or ``other``; None for a blank cell."""
-    if _blank(value):
+    if is_missing(value):
         return None
     text = re.sub(r"[\s_-]+", " ", str(value).strip().casefold())
     if re.search(r"\bnot upheld\b|\bun ?upheld\b", text):
@@ -170,7 +165,7 @@ def normalise_outcome(value: object) -> str | None:
 
 def row_kind(value: object) -> str:
     """``compliment``, ``complaint`` or ``other`` from a type cell (blank is ``other``)."""
-    text = "" if _blank(value) else str(value).casefold()
+    text = "" if is_missing(value) else str(value).casefold()
     if "compliment" in text:
         return "compliment"
     return "complaint" if "complaint" in text else "other"
@@ -179,7 +174,8 @@ def row_kind(value: object) -> str:
 def _labels(df: pd.DataFrame, column: str | None) -> pd.Series:
     if column is None:
         return pd.Series(NOT_RECORDED, index=df.index, dtype=object)
-    return df[column].astype(object).map(lambda v: NOT_RECORDED if _blank(v) else str(v).strip())
+    return df[column].astype(object).map(
+        lambda v: NOT_RECORDED if is_missing(v) else str(v).strip())
 
 
 def prepare_cases(df: pd.DataFrame, columns: CaseColumns, source: str) -> Cases:
@@ -221,7 +217,7 @@ def prepare_cases(df: pd.DataFrame, columns: CaseColumns, source: str) -> Cases:
         frame[name] = _labels(df, found.get(name)).to_numpy()
     frame["resident"] = (
         df[found["resident"]].astype(object)
-        .map(lambda v: None if _blank(v) else str(v).strip()).to_numpy()
+        .map(lambda v: None if is_missing(v) else str(v).strip()).to_numpy()
         if "resident" in found else None)
     frame["kind"] = (df[found["type"]].astype(object).map(row_kind).to_numpy()
                      if "type" in found else "complaint")

@@ -585,6 +585,12 @@ def is_blank(value: object) -> bool:
 MISSING_TEXTS = frozenset({"nan", "null", "none", "n/a", "#n/a", "na", "<na>"})
 
 
+def is_missing(value: object) -> bool:
+    """:func:`is_blank`, or a text that only says "missing" (:data:`MISSING_TEXTS`)."""
+    return is_blank(value) or (
+        isinstance(value, str) and value.strip().casefold() in MISSING_TEXTS)
+
+
 def text_column(
     df: pd.DataFrame, column: str, source: str, option: str = "--text-column"
 ) -> list[str | None]:
@@ -599,8 +605,7 @@ def text_column(
     header = header_row_of(df)
     texts: list[str | None] = []
     for position, value in enumerate(df[column].tolist()):
-        if is_blank(value) or (isinstance(value, str)
-                               and value.strip().casefold() in MISSING_TEXTS):
+        if is_missing(value):
             texts.append(None)
         elif isinstance(value, str):
             texts.append(value)

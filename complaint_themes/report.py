@@ -22,7 +22,8 @@ PLOT_TITLES = {
 }
 
 
-def _plt():
+def pyplot():
+    """matplotlib.pyplot on the file-only Agg backend (imported when a plot is drawn)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -32,7 +33,7 @@ def _plt():
 
 
 def plot_confusion(matrix: list[list[int]], labels: Sequence[str], path: Path) -> None:
-    plt = _plt()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(1.2 * len(labels) + 2.5, 1.0 * len(labels) + 2))
     data = np.asarray(matrix)
     ax.imshow(data, cmap="Blues")
@@ -51,7 +52,7 @@ def plot_confusion(matrix: list[list[int]], labels: Sequence[str], path: Path) -
 def plot_calibration(confidence: np.ndarray, correct: np.ndarray, path: Path,
                      bins: int = 10) -> None:
     """Reliability diagram: accuracy against confidence per bin, with bin sizes."""
-    plt = _plt()
+    plt = pyplot()
     edges = np.linspace(0, 1, bins + 1)
     index = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
     centres, accuracy, counts = [], [], []
@@ -78,7 +79,7 @@ def plot_calibration(confidence: np.ndarray, correct: np.ndarray, path: Path,
 
 
 def plot_learning_curve(curve: list[dict[str, Any]], path: Path) -> None:
-    plt = _plt()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5, 3.6))
     for method in sorted({row["method"] for row in curve}):
         rows = [r for r in curve if r["method"] == method]
