@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
                                 dev.theme, list(shipped.classes_), config.review_target_accuracy)
     print(f"configured head ({config.head}, text_features={config.text_features}) on the NHS "
           f"development half: {chosen}")
+    if args.settings_only and args.out.is_file():  # keep the heads of an earlier full run
+        results = json.loads(args.out.read_text()).get("heads", {})
     args.out.write_text(json.dumps({"n_train": len(train), "heads": results,
                                     "real_text_settings": chosen}, indent=2) + "\n")
     print(f"wrote {args.out}")
