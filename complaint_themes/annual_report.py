@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import annual_charts as charts
 from .errors import OutputError
-from .io import atomic_write, excel_text
+from .write import atomic_write, excel_text
 
 TITLES = {
     "summary": ("The year at a glance", ""),

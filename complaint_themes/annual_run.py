@@ -17,7 +17,8 @@ import pandas as pd
 
 from .case_fields import DEFAULTS, CaseColumns, prepare_cases, resolve_columns
 from .errors import InputError, OutputError
-from .io import check_output, read_table, require_columns
+from .io import read_table, require_columns
+from .write import check_output
 
 NOT_RECORDED = "not recorded"
 

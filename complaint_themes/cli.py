@@ -73,8 +73,9 @@ def classify(input_path, output_path, model_dir, text_column, id_column, encodin
     import warnings
 
     from .batch import classify_table, summarise
-    from .io import check_output, duplicate_ids, read_table, require_columns, write_table
+    from .io import duplicate_ids, read_table, require_columns
     from .persist import load_model
+    from .write import check_output, write_table
 
     if chunk_rows:
         return _classify_in_chunks(input_path, output_path, model_dir, text_column, encoding,
@@ -107,9 +108,9 @@ def classify(input_path, output_path, model_dir, text_column, id_column, encodin
 
 def _classify_in_chunks(input_path, output_path, model_dir, text_column, encoding, speed,
                         chunk_rows, unsupported, semantic):
-    from .io import check_output
     from .persist import load_model
     from .stream import classify_csv_in_chunks
+    from .write import check_output
 
     with user_errors():
         if unsupported:
@@ -137,8 +138,9 @@ def redact_command(input_path, output_path, text_column, encoding):
 
     Every row and column is kept; only the text column changes. Best effort: check a sample.
     """
-    from .io import check_output, read_table, write_table
+    from .io import read_table
     from .redact import redact_column
+    from .write import check_output, write_table
 
     with user_errors():
         check_output(output_path, input_path)  # a wrong or unwritable output: before the run

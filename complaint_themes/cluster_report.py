@@ -16,7 +16,7 @@ from typing import Any
 
 from .cluster import ClusterResult
 from .cluster_stats import COHESION_MEANING, CONFIDENCE_HIGH, CONFIDENCE_LOW
-from .io import atomic_write, write_table
+from .write import atomic_write, write_table
 
 
 def write_cluster_report(result: ClusterResult, out_dir: str | Path, title: str = "") -> list[Path]:

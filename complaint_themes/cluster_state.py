@@ -24,7 +24,7 @@ import numpy as np
 
 from .cluster_stats import Members
 from .errors import ModelError
-from .io import atomic_write
+from .write import atomic_write
 
 FORMAT_VERSION = 1
 PENDING_LIMIT = 50_000

@@ -34,8 +34,8 @@ from .classify import ThemeClassifier
 from .embed import DEFAULT_ENCODER, bundled_dir
 from .errors import ComplaintThemesError, ModelError
 from .heads import words_from_dict, words_to_dict
-from .io import current_umask
 from .taxonomy import Taxonomy
+from .write import current_umask
 
 FORMAT_VERSION = 1
 DEFAULT_MODEL_NAME = "council-themes-v1"

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .io import write_table
+from .write import write_table
 
 PLOT_TITLES = {
     "confusion.png": "Confusion matrix (rows: labelled, columns: predicted)",

@@ -19,14 +19,8 @@ from click.testing import CliRunner
 from complaint_themes.clean import clean_text
 from complaint_themes.cli import cli
 from complaint_themes.errors import InputError, OutputError
-from complaint_themes.io import (
-    TableWarning,
-    check_output,
-    duplicate_ids,
-    read_table,
-    text_column,
-    write_table,
-)
+from complaint_themes.io import duplicate_ids, read_table, text_column
+from complaint_themes.write import TableWarning, check_output, write_table
 
 THEMES = {"communication", "failure_to_provide", "staff_attitude"}
 ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False

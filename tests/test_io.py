@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from complaint_themes.errors import InputError
-from complaint_themes.io import read_table, text_column, write_table
+from complaint_themes.io import read_table, text_column
+from complaint_themes.write import write_table
 
 
 def test_cp1252_and_bom_are_read(tmp_path):

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from complaint_themes.clean import clean_text
-from complaint_themes.io import excel_text, read_table, write_table
+from complaint_themes.io import read_table
+from complaint_themes.write import excel_text, write_table
 
 # modest example counts keep the suite fast; database=None: no .hypothesis/ folder is left
 FAST = settings(max_examples=100, deadline=None, database=None,
