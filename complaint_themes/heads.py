@@ -6,8 +6,9 @@
 * :func:`word_features`: the TF-IDF word n-grams a head reads beside the embedding when a
   model has ``text_features="tfidf"``; :func:`combine_features` puts the two side by side.
 * :class:`SplitVote`: the mean of two heads' probabilities, one reading only the embedding
-  columns, the other every column (the shipped model: an RBF SVM on the embedding beside a
-  logistic regression on embedding + words).
+  columns, the other every column (``head="vote"``: an RBF SVM on the embedding beside a
+  logistic regression on embedding + words; the shipped model's head until its corpus grew
+  to batches w-z, ``benchmarks/results/transfer.md``).
 * :class:`SharedKernelSVC`: one-vs-rest RBF support-vector machines that score a text against
   all themes with one matrix product (the RBF SVM of the default head).
 * :class:`PrototypeClassifier`: cosine to each theme's mean embedding. Fitted on the theme
