@@ -275,12 +275,16 @@ def evaluate(labelled, model_dir, report_dir, text_column, label_column, multi_l
               help="Cosine similarity for two complaints to be similar [default: 0.6].")
 @click.option("--split/--no-split", default=True, show_default=True,
               help="Split large, loosely knit clusters (see complaint_themes.cluster_split).")
+@click.option("--words/--no-words", default=True, show_default=True,
+              help="Count shared distinctive words as well as meaning when deciding which "
+                   "complaints are similar (see complaint_themes.cluster_words).")
 @click.option("--previous", "state_dir", type=MODEL_DIR, default=None,
               help="state/ folder of an earlier run: add INPUT to its clusters, keeping ids "
                    "(its similarity, min-residents and window-days are used).")
 @click.option("--encoding", default=None, help="CSV encoding when not UTF-8 or cp1252.")
 def clusters(input_path, out_dir, model_dir, text_column, resident_column, date_column,
-             service_column, min_residents, window_days, similarity, split, state_dir, encoding):
+             service_column, min_residents, window_days, similarity, split, words, state_dir,
+             encoding):
     """Find groups of similar complaints from different residents in INPUT."""
     from .cluster import DEFAULT_SIMILARITY, find_clusters
     from .cluster_report import write_cluster_report
@@ -300,7 +304,7 @@ def clusters(input_path, out_dir, model_dir, text_column, resident_column, date_
             result = find_clusters(df, model=model, min_residents=min_residents,
                                    window_days=window_days,
                                    similarity=similarity or DEFAULT_SIMILARITY, split=split,
-                                   **columns)
+                                   words=words, **columns)
         write_cluster_report(result, out_dir, title=f"Clusters in {input_path.name}")
     click.echo(result.summary())
     click.echo(f"wrote {out_dir}")

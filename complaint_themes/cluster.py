@@ -1,7 +1,8 @@
 """Clusters of similar complaints from different residents: "isolated, or a larger problem?"
 
 :func:`find_clusters` groups similar complaints (cosine similarity of their embeddings at
-least ``similarity``; the exact rule is in :mod:`complaint_themes.cluster_graph`; large
+least ``similarity``, helped or hindered by the distinctive words they share; the exact rule
+is in :mod:`complaint_themes.cluster_graph` and :mod:`complaint_themes.cluster_words`; large
 clusters whose complaints are not similar to each other are split, by the rule in
 :mod:`complaint_themes.cluster_split`, and every cluster gets a ``cohesion`` and a plain-words
 ``confidence``, :func:`complaint_themes.cluster_stats.confidence`) and then
@@ -36,6 +37,7 @@ from .cluster_describe import Candidate, describe_clusters
 from .cluster_inputs import Batch, check_settings, read_batch, row_themes
 from .cluster_split import SplitRule, threshold_clusters
 from .cluster_stats import Members, summarise
+from .cluster_words import word_vectors
 from .errors import ComplaintThemesError, InputError
 
 DEFAULT_SIMILARITY = 0.6
@@ -114,6 +116,7 @@ def find_clusters(
     redact_examples: bool = True,
     source: str = "the input",
     split: bool | SplitRule = True,
+    words: bool = True,
 ) -> ClusterResult:
     """Find clusters of similar complaints and flag those from ``min_residents`` residents.
 
@@ -155,6 +158,10 @@ def find_clusters(
         Split large clusters of low cohesion (chained clusters whose members are similar to
         a centre but not to each other) at a higher similarity; see
         :mod:`complaint_themes.cluster_split`. False keeps the plain leader clusters.
+    words : bool, default=True
+        Count shared distinctive words (TF-IDF) as well as the embedding when deciding which
+        complaints are neighbours (:mod:`complaint_themes.cluster_words`): purer clusters on
+        short feedback. False: the embedding alone.
 
     Returns
     -------
@@ -165,7 +172,8 @@ def find_clusters(
     batch = read_batch(df, text_column, resident_column, date_column, service_column,
                        embeddings, model, encoder, cache, source)
     rule = SplitRule.from_setting(split)
-    labels = threshold_clusters(batch.X, similarity, split=rule or False)
+    vectors = word_vectors(batch.texts) if words and len(batch.texts) > 1 else None
+    labels = threshold_clusters(batch.X, similarity, split=rule or False, words=vectors)
     names = number_clusters(labels, batch.dates, start=1)
     cluster = [names.get(int(lab)) for lab in labels]
     clustered = np.flatnonzero(labels >= 0)
@@ -181,7 +189,8 @@ def find_clusters(
         settings=dict(similarity=float(similarity), min_residents=int(min_residents),
                       window_days=int(window_days), encoder=batch.made_by,
                       dated=batch.dates is not None,
-                      split=False if rule is None else rule.to_setting()),
+                      split=False if rule is None else rule.to_setting(),
+                      words=bool(words)),
         members=members, as_of=as_of_day,
     )
     return finish(df, batch, cluster, state, describe, redact_examples)

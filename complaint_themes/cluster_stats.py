@@ -23,8 +23,8 @@ CLUSTER_COLUMNS = [
 CONFIDENCE_HIGH = 0.05
 """Cohesion at least this far above the similarity threshold is "high" confidence."""
 CONFIDENCE_LOW = 0.05
-"""Cohesion more than this far below the similarity threshold is "low" confidence (the same
-margin below which a large cluster is split: ``cluster_split.SPLIT_MARGIN``)."""
+"""Cohesion more than this far below the similarity threshold is "low" confidence (a large
+cluster is split only further below: ``cluster_split.SPLIT_MARGIN``)."""
 
 COHESION_MEANING = (
     "Cohesion is the average similarity of two complaints in the cluster (0 to 1, the same "

@@ -143,3 +143,11 @@ def test_no_split_is_recorded_in_the_settings(cases, tmp_path, model_dir):
     assert not json.loads((out / "clusters.json").read_text())["settings"]["split"]
     assert run(*args(cases, tmp_path / "split", model_dir)).exit_code == 0
     assert json.loads((tmp_path / "split" / "clusters.json").read_text())["settings"]["split"]
+
+
+def test_no_words_is_recorded_in_the_settings(cases, tmp_path, model_dir):
+    out = tmp_path / "out"
+    assert run(*args(cases, out, model_dir, "--no-words")).exit_code == 0
+    assert json.loads((out / "clusters.json").read_text())["settings"]["words"] is False
+    assert run(*args(cases, tmp_path / "words", model_dir)).exit_code == 0
+    assert json.loads((tmp_path / "words" / "clusters.json").read_text())["settings"]["words"]

@@ -64,7 +64,7 @@ def test_tight_cluster_and_small_cluster_are_left_whole():
     assert (threshold_clusters(tight, 0.6) == 0).all()
     X, _ = chained(n_group=3)  # 9 members: smaller than the default SPLIT_MIN_SIZE (10)
     assert len(set(threshold_clusters(X, 0.6))) == 1
-    assert len(set(threshold_clusters(X, 0.6, split=SplitRule(min_size=5)))) > 1
+    assert len(set(threshold_clusters(X, 0.6, split=SplitRule(min_size=5, margin=0.05)))) > 1
 
 
 def test_split_is_bounded_and_can_be_turned_off():
