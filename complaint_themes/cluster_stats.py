@@ -28,8 +28,9 @@ cluster is split only further below: ``cluster_split.SPLIT_MARGIN``)."""
 
 COHESION_MEANING = (
     "Cohesion is the average similarity of two complaints in the cluster (0 to 1, the same "
-    "measure as the similarity threshold): the higher, the surer we are that they are about "
-    "one thing."
+    "measure as the similarity threshold): the higher, the more alike they are. On real short "
+    "feedback, tighter clusters were not more often about one problem than looser ones, so "
+    "read a cluster's examples before acting on it, whatever its confidence."
 )
 """One line for reports saying what the cohesion figure means."""
 

@@ -67,11 +67,12 @@ NOTES = r"""## Evaluation sets
   no `failure_to_provide` rows, so macro-F1 is over the other three themes (a text predicted
   `failure_to_provide` still counts as an error). Never trained on. The head, the word
   features, the temperature and the review threshold were chosen on **nhs_dev**; **nhs_aside**
-  was scored once, at the end, and is the honest estimate of transfer to real text
-  (`benchmarks/results/transfer.md`).
+  is scored when a model is built, never used to choose, and is the honest estimate of
+  transfer to real text (`benchmarks/results/transfer.md`).
 - **cv_train**: 5-fold cross-validation on the training split (out-of-fold predictions).
-- The temperature (1.7) and the review threshold were set for real text: on our own corpus
-  the model is under-confident (higher calibration error there) and routes fewer texts.
+- The temperature and the review threshold (see the config below) were set for real text:
+  on our own corpus the model is under-confident (higher calibration error there) and routes
+  fewer texts.
 - **zero_shot_***: the baseline with no training, cosine to the theme definitions
   (`zero_shot_model()`).
 
