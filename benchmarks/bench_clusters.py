@@ -302,7 +302,14 @@ def scale_one(n: int) -> dict:
     X, labels = synthetic(n)
     rng = np.random.default_rng(1)
     days = np.datetime64("2024-01-01") + rng.integers(0, 365, n)
-    df = pd.DataFrame({"text": [f"complaint {i}" for i in range(n)],
+    # eight made-up words each (TF-IDF is built and read as for real texts); the members of a
+    # planted group also share three words of their own, as complaints about one problem do
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    vocabulary = np.array(["".join(rng.choice(letters, 7)) for _ in range(5000)])
+    own = rng.choice(vocabulary, (labels.max() + 1, 3))
+    texts = [" ".join([*rng.choice(vocabulary, 8), *(own[g] if g >= 0 else [])])
+             for g in labels]
+    df = pd.DataFrame({"text": texts,
                        "resident": [f"R{i}" for i in rng.integers(0, n, n)],
                        "date": days.astype(str),
                        "service": rng.choice(["housing", "waste", "roads", "tax"], n)})
