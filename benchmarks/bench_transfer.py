@@ -35,7 +35,7 @@ from complaint_themes import ThemeClassifier  # noqa: E402
 from complaint_themes.config import TrainingConfig  # noqa: E402
 from complaint_themes.datasets import load_nhs_council_themes  # noqa: E402
 from complaint_themes.evaluate import choose_review_threshold, score  # noqa: E402
-from complaint_themes.heads import PrototypeClassifier, default_head, soften  # noqa: E402
+from complaint_themes.heads import PrototypeClassifier, default_head  # noqa: E402
 
 
 def temperature(scorer):
@@ -63,13 +63,18 @@ def candidate_heads() -> dict:
     }
 
 
-def real_text_settings(proba, truth, classes, target_accuracy):
+def real_text_settings(model, emb, texts, truth, target_accuracy):
     """The temperature with the lowest ECE on real development text, and the lowest review
     threshold at which the texts kept reach ``target_accuracy`` there."""
     grid = np.round(np.arange(1.0, 3.01, 0.1), 2)
-    eces = [score(truth, soften(proba, t), classes)["ece"] for t in grid]
+    classes = list(model.classes_)
+
+    def proba(t):
+        return model.set_params(temperature=float(t)).proba_from_embeddings(emb, texts=texts)
+
+    eces = [score(truth, proba(t), classes)["ece"] for t in grid]
     best = float(grid[int(np.argmin(eces))])
-    threshold = choose_review_threshold(soften(proba, best), truth, classes, target_accuracy)
+    threshold = choose_review_threshold(proba(best), truth, classes, target_accuracy)
     return {"temperature": best, "ece": float(min(eces)), "review_threshold": threshold}
 
 
@@ -116,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
                                 embedding_dim=X.shape[1]),
     ).fit_embeddings(X, y, texts=train.text.tolist())
     dev, emb, _ = sets["nhs_dev"]
-    chosen = real_text_settings(shipped.proba_from_embeddings(emb, texts=dev.text.tolist()),
-                                dev.theme, list(shipped.classes_), config.review_target_accuracy)
+    chosen = real_text_settings(shipped, emb, dev.text.tolist(), dev.theme,
+                                config.review_target_accuracy)
     print(f"configured head ({config.head}, text_features={config.text_features}) on the NHS "
           f"development half: {chosen}")
     if args.settings_only and args.out.is_file():  # keep the heads of an earlier full run

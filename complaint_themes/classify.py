@@ -61,9 +61,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         these shares (:func:`complaint_themes.heads.shift_prior`). None: themes are taken as
         equally common.
     temperature : float, default=1.0
-        Single-label: the final probabilities are raised to the power ``1 / temperature`` and
-        renormalised (which theme wins does not change). Above 1 makes the model less sure of
-        itself; the shipped model's value is set for real text (``training/configs``).
+        Single-label: the head's probabilities are raised to the power ``1 / temperature`` and
+        renormalised, before ``class_prior`` is applied (so the prior keeps its full weight).
+        Above 1 makes the model less sure of itself; the shipped model's value is set for real
+        text (``training/configs``).
     review_threshold : float, default=0.5
         A text whose top probability is below this gets ``needs_review=True``. The shipped model
         stores the value chosen on out-of-fold predictions (see ``training/train_default.py``).
@@ -234,11 +235,13 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         features = self._features(embeddings, texts)
         proba = np.asarray(self.classifier_.predict_proba(features))
+        # temperature first, prior second: softening after the prior would soften the prior
+        # too (its ratios raised to 1 / temperature); benchmarks/bench_prior_order.py
+        if self.temperature != 1.0 and not self.multilabel_:
+            proba = soften(proba, self.temperature)
         if self.class_prior is not None:
             prior = np.array([self.class_prior[c] for c in self.classes_], dtype=float)
             proba = shift_prior(proba, self.train_shares_, prior / prior.sum())
-        if self.temperature != 1.0 and not self.multilabel_:
-            proba = soften(proba, self.temperature)
         return proba
 
     def predict(self, X: Sequence[str] | pd.Series) -> np.ndarray:

@@ -163,6 +163,27 @@ def test_class_prior_shifts_probabilities(texts, themes, encoder):
             texts, themes)
 
 
+def test_temperature_softens_the_head_but_not_the_prior(texts, themes, encoder):
+    """The prior is applied after the temperature, so it keeps its full weight: the result is
+    the prior shift of the softened head probabilities, and a higher temperature pulls every
+    text towards the prior, not towards equal shares."""
+    import numpy as np
+
+    from complaint_themes import ThemeClassifier
+    from complaint_themes.heads import shift_prior, soften
+
+    prior = {"communication": 0.1, "failure_to_provide": 0.1, "staff_attitude": 0.8}
+    model = ThemeClassifier(encoder=encoder, cache=False, class_prior=prior).fit(texts, themes)
+    raw = model.classifier_.predict_proba(model.embed(texts))
+    shares = np.array([prior[c] for c in model.classes_])
+    for t in (1.0, 2.0):
+        expected = shift_prior(soften(raw, t), model.train_shares_, shares)
+        np.testing.assert_allclose(model.set_params(temperature=t).predict_proba(texts),
+                                   expected, atol=1e-6)
+    far = model.set_params(temperature=1e6).predict_proba(texts)
+    np.testing.assert_allclose(far, np.tile(shares, (len(texts), 1)), atol=1e-4)
+
+
 def test_config_rejects_bad_prior(tmp_path):
     from complaint_themes.config import TrainingConfig
     from complaint_themes.errors import ComplaintThemesError
