@@ -37,7 +37,7 @@ from complaint_themes.config import TrainingConfig  # noqa: E402
 from complaint_themes.datasets import load_nhs_council_themes  # noqa: E402
 from complaint_themes.embed import SentenceEncoder  # noqa: E402
 from complaint_themes.evaluate import score  # noqa: E402
-from complaint_themes.heads import default_head, soften  # noqa: E402
+from complaint_themes.heads import default_head  # noqa: E402
 
 PER_THEME = 8  # complaints of each theme per batch: 32 texts, 496 pairs
 TRAIN_TOKENS = 128  # word pieces per text while tuning (the median complaint is shorter)
@@ -81,16 +81,15 @@ def evaluate(encoder, name, sets, train, config):
                                 embedding_dim=X.shape[1]),
     ).fit_embeddings(X, train.theme.tolist(), texts=train.text.tolist())
     classes = list(model.classes_)
-    proba = {key: model.proba_from_embeddings(embedded[key], texts=df.text.tolist())
-             for key, df in sets.items()}
     dev = sets["nhs_dev"]
-    chosen = real_text_settings(proba["nhs_dev"], dev.theme, classes,
+    chosen = real_text_settings(model, embedded["nhs_dev"], dev.text.tolist(), dev.theme,
                                 config.review_target_accuracy)
+    model.set_params(temperature=chosen["temperature"])
     row = {"encode_seconds": round(seconds, 1), "temperature": chosen["temperature"]}
     for key, df in sets.items():
         labels = sorted(df.theme.unique()) if key != "held_out" else None
-        m = score(df.theme, soften(proba[key], chosen["temperature"]), classes,
-                  chosen["review_threshold"], labels=labels)
+        proba = model.proba_from_embeddings(embedded[key], texts=df.text.tolist())
+        m = score(df.theme, proba, classes, chosen["review_threshold"], labels=labels)
         row[key] = {k: m[k] for k in ("macro_f1", "accuracy", "ece", "accuracy_of_rest")}
     print(f"{name:28} held-out F1 {row['held_out']['macro_f1']:.3f} "
           f"ece {row['held_out']['ece']:.3f} | NHS dev F1 {row['nhs_dev']['macro_f1']:.3f} "
