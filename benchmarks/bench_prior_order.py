@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
             "nhs_dev": (dev, sorted(dev.theme.unique()))}
     raw = {}
     for name, (table, _) in sets.items():  # the head's calibrated probabilities, no prior
-        texts = model._cleaned(table.text.tolist())
-        raw[name] = model.classifier_.predict_proba(model._features(model.embed(texts), texts))
+        texts = table.text.tolist()
+        raw[name] = model.head_proba(model.embed(texts), texts=texts)
     orders = {
         "prior then temperature (before)":
             lambda p, t: soften(shift_prior(p, model.train_shares_, prior), t),

@@ -84,7 +84,6 @@ def evaluate(encoder, name, sets, train, config):
     dev = sets["nhs_dev"]
     chosen = real_text_settings(model, embedded["nhs_dev"], dev.text.tolist(), dev.theme,
                                 config.review_target_accuracy)
-    model.set_params(temperature=chosen["temperature"])
     row = {"encode_seconds": round(seconds, 1), "temperature": chosen["temperature"]}
     for key, df in sets.items():
         labels = sorted(df.theme.unique()) if key != "held_out" else None

@@ -65,12 +65,14 @@ def candidate_heads() -> dict:
 
 def real_text_settings(model, emb, texts, truth, target_accuracy):
     """The temperature with the lowest ECE on real development text, and the lowest review
-    threshold at which the texts kept reach ``target_accuracy`` there."""
+    threshold at which the texts kept reach ``target_accuracy`` there. ``model`` is left at
+    that temperature."""
     grid = np.round(np.arange(1.0, 3.01, 0.1), 2)
     classes = list(model.classes_)
+    head = model.head_proba(emb, texts=texts)  # the head once; only the temperature varies
 
     def proba(t):
-        return model.set_params(temperature=float(t)).proba_from_embeddings(emb, texts=texts)
+        return model.set_params(temperature=float(t)).adjust_proba(head)
 
     eces = [score(truth, proba(t), classes)["ece"] for t in grid]
     best = float(grid[int(np.argmin(eces))])

@@ -232,11 +232,19 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self, embeddings: np.ndarray, texts: Sequence[str] | None = None
     ) -> np.ndarray:
         """Probabilities from precomputed embeddings (and their texts, with ``text_features``)."""
+        return self.adjust_proba(self.head_proba(embeddings, texts))
+
+    def head_proba(
+        self, embeddings: np.ndarray, texts: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """The head's own probabilities, before ``temperature`` and ``class_prior``."""
         check_is_fitted(self)
-        features = self._features(embeddings, texts)
-        proba = np.asarray(self.classifier_.predict_proba(features))
-        # temperature first, prior second: softening after the prior would soften the prior
-        # too (its ratios raised to 1 / temperature); benchmarks/bench_prior_order.py
+        return np.asarray(self.classifier_.predict_proba(self._features(embeddings, texts)))
+
+    def adjust_proba(self, proba: np.ndarray) -> np.ndarray:
+        """Turn :meth:`head_proba` into the model's probabilities: ``temperature`` first,
+        ``class_prior`` second (softening after the prior would soften the prior too, its
+        ratios raised to 1 / temperature; ``benchmarks/bench_prior_order.py``)."""
         if self.temperature != 1.0 and not self.multilabel_:
             proba = soften(proba, self.temperature)
         if self.class_prior is not None:

@@ -174,7 +174,7 @@ def test_temperature_softens_the_head_but_not_the_prior(texts, themes, encoder):
 
     prior = {"communication": 0.1, "failure_to_provide": 0.1, "staff_attitude": 0.8}
     model = ThemeClassifier(encoder=encoder, cache=False, class_prior=prior).fit(texts, themes)
-    raw = model.classifier_.predict_proba(model.embed(texts))
+    raw = model.head_proba(model.embed(texts))
     shares = np.array([prior[c] for c in model.classes_])
     for t in (1.0, 2.0):
         expected = shift_prior(soften(raw, t), model.train_shares_, shares)
