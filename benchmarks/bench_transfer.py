@@ -22,7 +22,6 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.svm import SVC, LinearSVC
 
@@ -32,9 +31,10 @@ sys.path.insert(0, str(ROOT / "training"))
 from train_default import load_corpus  # noqa: E402
 
 from complaint_themes import ThemeClassifier  # noqa: E402
+from complaint_themes.calibrate import choose_settings  # noqa: E402
 from complaint_themes.config import TrainingConfig  # noqa: E402
 from complaint_themes.datasets import load_nhs_council_themes  # noqa: E402
-from complaint_themes.evaluate import choose_review_threshold, score  # noqa: E402
+from complaint_themes.evaluate import score  # noqa: E402
 from complaint_themes.heads import PrototypeClassifier, default_head  # noqa: E402
 
 
@@ -65,19 +65,11 @@ def candidate_heads() -> dict:
 
 def real_text_settings(model, emb, texts, truth, target_accuracy):
     """The temperature with the lowest ECE on real development text, and the lowest review
-    threshold at which the texts kept reach ``target_accuracy`` there. ``model`` is left at
-    that temperature."""
-    grid = np.round(np.arange(1.0, 3.01, 0.1), 2)
-    classes = list(model.classes_)
-    head = model.head_proba(emb, texts=texts)  # the head once; only the temperature varies
-
-    def proba(t):
-        return model.set_params(temperature=float(t)).adjust_proba(head)
-
-    eces = [score(truth, proba(t), classes)["ece"] for t in grid]
-    best = float(grid[int(np.argmin(eces))])
-    threshold = choose_review_threshold(proba(best), truth, classes, target_accuracy)
-    return {"temperature": best, "ece": float(min(eces)), "review_threshold": threshold}
+    threshold at which the texts kept reach ``target_accuracy`` there
+    (:func:`complaint_themes.calibrate.choose_settings`). ``model`` is left with both."""
+    head = model.head_proba(emb, texts=texts)
+    chosen = choose_settings(model, head, truth, target_accuracy)
+    return {**chosen, "ece": score(truth, model.adjust_proba(head), list(model.classes_))["ece"]}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ The path a complaint takes, one module each::
     phrases     key phrases of a cluster (spaCy + c-TF-IDF)
     redact      personal data out of displayed texts (Presidio, UK recognisers)
     train, config, evaluate, report   retraining and evaluation for analysts
+    calibrate   confidence and review threshold fitted to an organisation's own coded cases
     persist, card                     model folders: save_model / load_model, model card
     taxonomy, datasets                theme definitions; public evaluation data loaders
     cli         the `complaint-themes` command
@@ -34,6 +35,7 @@ __all__ = [
     "load_model",
     "find_clusters",
     "load_taxonomy",
+    "recalibrate",
     "save_model",
     "update_clusters",
     "zero_shot_model",
@@ -43,6 +45,7 @@ __all__ = [
 from .errors import ComplaintThemesError
 
 if TYPE_CHECKING:
+    from .calibrate import recalibrate
     from .classify import ThemeClassifier, zero_shot_model
     from .cluster import find_clusters
     from .cluster_state import ClusterState
@@ -58,6 +61,7 @@ _LAZY = {
     "zero_shot_model": "classify",
     "load_model": "persist",
     "save_model": "persist",
+    "recalibrate": "calibrate",
     "load_taxonomy": "taxonomy",
 }
 

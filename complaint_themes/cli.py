@@ -258,6 +258,56 @@ def evaluate(labelled, model_dir, report_dir, text_column, label_column, multi_l
 
 
 @cli.command()
+@click.argument("labelled", type=INPUT)
+@click.option("--model", "model_dir", type=MODEL_DIR, default=None,
+              help="Model folder (default: the bundled council-themes model).")
+@click.option("-o", "--output", "new_model_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Model folder to write.")
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--label-column", default="theme", show_default=True)
+@click.option("--target-accuracy", type=click.FloatRange(0, 1), default=0.85, show_default=True,
+              help="Accuracy the cases not sent to review should reach.")
+@click.option("--encoding", default=None, help="CSV encoding when not UTF-8 or cp1252.")
+def calibrate(labelled, model_dir, new_model_dir, text_column, label_column, target_accuracy,
+              encoding):
+    """Fit a model's confidence and review threshold to your own labelled cases in LABELLED."""
+    from .calibrate import recalibrate
+    from .io import label_column as read_labels
+    from .io import read_table
+    from .io import text_column as read_texts
+    from .persist import load_model, save_model
+    from .taxonomy import Taxonomy
+
+    with user_errors():
+        df = read_table(labelled, encoding=encoding)
+        texts = read_texts(df, text_column, labelled.name)
+        y = read_labels(df, label_column, labelled.name)
+        keep = [i for i, t in enumerate(texts) if t is not None]
+        model = load_model(model_dir, progress=sys.stderr.isatty())
+        record = recalibrate(model, [texts[i] for i in keep], [y[i] for i in keep],
+                             target_accuracy)
+        meta = model.meta_
+        record["file"] = labelled.name
+        save_model(model, new_model_dir,
+                   taxonomy=Taxonomy.from_dict(meta["taxonomy"]) if meta.get("taxonomy") else None,
+                   metrics={**meta.get("metrics", {}), "recalibration": record},
+                   training=meta.get("training", {}),
+                   card=f"Recalibrated on {record['n']} labelled cases of {labelled.name} "
+                        "(`complaint-themes calibrate`): the head is that of the model it was "
+                        "made from; its temperature and review threshold were chosen on these "
+                        "cases (see `metrics.recalibration` in meta.json).")
+    before, after = record["before"], record["after"]
+    estimate = after["half_split_estimate"]
+    click.echo(f"{record['n']} cases: temperature {before['temperature']} -> "
+               f"{after['temperature']}, review threshold {before['review_threshold']} -> "
+               f"{after['review_threshold']}")
+    click.echo(f"ECE {before['on_cases']['ece']} before; {estimate['ece']} after (chosen on one "
+               f"half, scored on the other); needs_review {estimate['needs_review_share']:.1%}, "
+               f"accuracy of the rest {estimate['accuracy_of_rest']}")
+    click.echo(f"wrote {new_model_dir}")
+
+
+@cli.command()
 @click.argument("input_path", metavar="INPUT", type=INPUT)
 @click.option("-o", "--output", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path),
