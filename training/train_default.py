@@ -72,7 +72,9 @@ NOTES = r"""## Evaluation sets
 - **cv_train**: 5-fold cross-validation on the training split (out-of-fold predictions).
 - The temperature and the review threshold (see the config below) were set for real text:
   on our own corpus the model is under-confident (higher calibration error there) and routes
-  fewer texts.
+  fewer texts. No one temperature serves both (`benchmarks/results/transfer.md`, section 6):
+  `complaint-themes calibrate` chooses both again on a sample of an organisation's own coded
+  cases.
 - **zero_shot_***: the baseline with no training, cosine to the theme definitions
   (`zero_shot_model()`).
 
@@ -80,7 +82,8 @@ NOTES = r"""## Evaluation sets
 
 - It was trained on complaints written by the project team to resemble council, landlord and
   NHS complaints, not on real case files; check it on a sample of your own coded cases
-  (`complaint-themes evaluate`) before relying on it, and retrain on them when you can.
+  (`complaint-themes evaluate`) before relying on it, fit its confidence to them
+  (`complaint-themes calibrate`), and retrain on them when you can.
 - It records one salient theme; it does not judge whether a complaint is upheld, its severity,
   or its service area. Compliments and non-complaints get a theme anyway.
 - English only. Very short texts ("rubbish service") carry little signal: they are usually
