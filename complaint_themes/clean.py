@@ -69,9 +69,21 @@ def _decode(text: str) -> str:
 def _clean_once(text: str) -> str:
     text = _decode(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _TAG.sub(" ", _BREAK.sub("\n", _HIDDEN.sub("\n", text)))
-    text = _SPACE.sub(" ", text)
+    if "  " in text or "\t" in text or "\u00a0" in text:  # else each run is one space already
+        text = _SPACE.sub(" ", text)
+    return _BLANK_LINES.sub("\n", _drop_quoted_and_noise(text)).strip()
+
+
+def _drop_quoted_and_noise(text: str) -> str:
+    """Cut a quoted earlier message and drop noise lines.
+
+    Both start a line, so a text of one line can only be one whole noise line, and it has no
+    quoted message to cut (one at its start is kept): checking its start alone is enough, and
+    saves scanning every character of most texts.
+    """
+    if "\n" not in text:
+        return "" if _NOISE_LINE.match(text) else text
     quoted = _QUOTED_START.search(text)
     if quoted and quoted.start() > 0:
         text = text[: quoted.start()]
-    text = _NOISE_LINE.sub("", text)
-    return _BLANK_LINES.sub("\n", text).strip()
+    return _NOISE_LINE.sub("", text)

@@ -9,6 +9,7 @@ Add a wording to a kind's trigger; add an innocent use of the same words to its 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -21,9 +22,14 @@ def _rx(*parts: str) -> re.Pattern[str]:
     branches = [b for p in parts for b in _top_level(p)]
     if not all(b.startswith(r"\b") for b in branches):
         return re.compile("|".join(f"(?:{b})" for b in branches))
+    return _grouped(x for b in branches for x in _expand(b[2:]))
+
+
+def _grouped(branches: Iterable[str]) -> re.Pattern[str]:
+    """``\\b(?:branch|...)`` with the branches that start with a plain letter regrouped by it."""
     by_letter: dict[str, list[str]] = {}
     other = []
-    for branch in (x for b in branches for x in _expand(b[2:])):
+    for branch in branches:
         if re.match(r"[a-z0-9'][^?*+{]", branch):
             by_letter.setdefault(branch[0], []).append(branch[1:])
         else:
