@@ -12,7 +12,7 @@ The path a complaint takes, one module each::
     risk_rules, risk_semantic   its rules and its semantic second pass
     cluster*    groups of similar complaints from different residents
     phrases     key phrases of a cluster (spaCy + c-TF-IDF)
-    redact      personal data out of displayed texts (Presidio, UK recognisers)
+    redact      personal data out of displayed texts (Presidio); redact_rules its UK recognisers
     train, config, evaluate, report   retraining and evaluation for analysts
     calibrate   confidence and review threshold fitted to an organisation's own coded cases
     persist, card                     model folders: save_model / load_model, model card

@@ -30,7 +30,8 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import NotInstalledError
-from .redact import SPACY_MODEL, is_street_name
+from .redact import SPACY_MODEL
+from .redact_rules import is_street_name
 
 MAX_CHARS = 1500
 """Characters of each complaint that are parsed (the start of a long letter states the issue)."""

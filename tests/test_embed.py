@@ -44,3 +44,19 @@ def test_texts_are_encoded_longest_first_and_returned_in_input_order(encoder):
     vectors = embed(texts, encoder, cache=False, batch_size=1)
     assert encoder.seen == [texts[1], texts[2], texts[0]]  # least padding per batch
     np.testing.assert_array_equal(vectors, type(encoder)().encode(texts))
+
+
+def test_a_cheap_encoder_gets_large_calls_and_others_batch_size(encoder):
+    from complaint_themes.embed import CHEAP_STEP
+
+    sizes = []
+    encode = encoder.encode
+    encoder.encode = lambda batch: sizes.append(len(batch)) or encode(batch)
+    texts = [f"complaint number {i}" for i in range(CHEAP_STEP + 10)]
+    embed(texts, encoder, cache=False, batch_size=64)
+    assert sizes == [64] * (len(texts) // 64) + [len(texts) % 64]
+    sizes.clear()
+    encoder.cheaper_than_cache = True  # as the static encoder is: each call costs milliseconds
+    vectors = embed(texts, encoder, cache=False, batch_size=64)
+    assert sizes == [CHEAP_STEP, 10]
+    np.testing.assert_array_equal(vectors, type(encoder)().encode(texts))
