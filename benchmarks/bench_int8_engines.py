@@ -5,7 +5,9 @@
 Encodes ``n`` corpus texts (longest first, as :func:`complaint_themes.embed.embed` orders them)
 with the packaged MiniLM in fp32 and, for each quantised engine PyTorch offers here, with its
 dynamically quantised copy at batch sizes 16, 32 and 64: texts per second, one warm-up then
-the best of 2 runs each. fp32 is timed before and after, since a shared CPU drifts. Writes
+the best of 2 runs each. fp32 is timed before and after, since a shared CPU drifts. Then
+fp32 and the best int8 setting on one thread: two int8 processes of one thread each would be
+at most twice that. Writes
 ``benchmarks/results/int8_engines.json``.
 """
 
@@ -60,6 +62,17 @@ def main(argv: list[str] | None = None) -> int:
     best = max((v, e, b) for e in engines for b, v in result[e].items())
     result["best"] = {"engine": best[1], "batch_size": int(best[2]), "texts_per_s": best[0],
                       "speed_up_vs_fp32": round(best[0] / fp32_mean, 2)}
+    # One thread instead of two (so two processes could share the CPU): does int8 gain more?
+    torch.backends.quantized.engine = best[1]
+    model = SentenceTransformer(path, device="cpu", local_files_only=True)
+    model[0].model = torch.quantization.quantize_dynamic(
+        model[0].model, {torch.nn.Linear}, dtype=torch.qint8)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    result["one_thread"] = {"fp32": speed(fp32, texts, 32), "int8": speed(model, texts, int(best[2]))}
+    torch.set_num_threads(threads)
+    result["one_thread"]["two_int8_processes_vs_fp32"] = round(
+        2 * result["one_thread"]["int8"] / fp32_mean, 2)
     print(json.dumps(result, indent=1))
     out = ROOT / "benchmarks" / "results" / "int8_engines.json"
     out.write_text(json.dumps(result, indent=2) + "\n")

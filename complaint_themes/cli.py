@@ -165,6 +165,23 @@ def label_options(command):
     return command
 
 
+def _labelled_cases(path: Path, encoding: str | None, text_column: str, label_column: str,
+                    multi_label: bool = False, label_sep: str = "|") -> tuple[list, list]:
+    """The texts and labels of a labelled file; rows with empty text are left out and counted
+    on stderr (an empty label is an error naming its row)."""
+    from .io import label_column as read_labels
+    from .io import read_table
+    from .io import text_column as read_texts
+
+    df = read_table(path, encoding=encoding)
+    texts = read_texts(df, text_column, path.name)
+    labels = read_labels(df, label_column, path.name, multi_label, label_sep)
+    keep = [i for i, t in enumerate(texts) if t is not None]
+    if len(keep) < len(texts):
+        click.echo(f"skipped {len(texts) - len(keep)} rows with empty text", err=True)
+    return [texts[i] for i in keep], [labels[i] for i in keep]
+
+
 def _config(config_path: Path | None, **given):
     """The training config from --config, with command-line options taking precedence."""
     from dataclasses import replace
@@ -226,9 +243,6 @@ def train(labelled, model_dir, text_column, label_column, multi_label, label_sep
 def evaluate(labelled, model_dir, report_dir, text_column, label_column, multi_label,
              label_sep, encoding, cv, learning_curve, redact_text):
     """Score a model against the labelled cases in LABELLED; write REPORT_DIR/report.html."""
-    from .io import label_column as read_labels
-    from .io import read_table
-    from .io import text_column as read_texts
     from .persist import load_model
     from .report import evaluate_to_folder
     from .taxonomy import Taxonomy
@@ -236,19 +250,14 @@ def evaluate(labelled, model_dir, report_dir, text_column, label_column, multi_l
     with user_errors():
         config = _config(None, text_column=text_column, label_column=label_column,
                          multi_label=multi_label, label_sep=label_sep)
-        df = read_table(labelled, encoding=encoding)
-        texts = read_texts(df, config.text_column, labelled.name)
-        y = read_labels(df, config.label_column, labelled.name, config.multi_label,
-                        config.label_sep)
-        keep = [i for i, t in enumerate(texts) if t is not None]
+        texts, y = _labelled_cases(labelled, encoding, config.text_column, config.label_column,
+                                   config.multi_label, config.label_sep)
         model = load_model(model_dir, progress=sys.stderr.isatty())
         taxonomy = model.meta_.get("taxonomy")
         metrics = evaluate_to_folder(
-            model, [texts[i] for i in keep], [y[i] for i in keep], report_dir, cv=cv,
+            model, texts, y, report_dir, cv=cv,
             taxonomy=Taxonomy.from_dict(taxonomy) if taxonomy else None, curve=learning_curve,
             redact=redact_text)
-    if len(keep) < len(texts):
-        click.echo(f"skipped {len(texts) - len(keep)} rows with empty text", err=True)
     click.echo(f"{metrics['n']} texts: macro-F1 {metrics['macro_f1']:.3f}, "
                f"micro-F1 {metrics['micro_f1']:.3f} ({metrics['method']})")
     if "needs_review_share" in metrics:
@@ -272,20 +281,13 @@ def calibrate(labelled, model_dir, new_model_dir, text_column, label_column, tar
               encoding):
     """Fit a model's confidence and review threshold to your own labelled cases in LABELLED."""
     from .calibrate import recalibrate
-    from .io import label_column as read_labels
-    from .io import read_table
-    from .io import text_column as read_texts
     from .persist import load_model, save_model
     from .taxonomy import Taxonomy
 
     with user_errors():
-        df = read_table(labelled, encoding=encoding)
-        texts = read_texts(df, text_column, labelled.name)
-        y = read_labels(df, label_column, labelled.name)
-        keep = [i for i, t in enumerate(texts) if t is not None]
+        texts, y = _labelled_cases(labelled, encoding, text_column, label_column)
         model = load_model(model_dir, progress=sys.stderr.isatty())
-        record = recalibrate(model, [texts[i] for i in keep], [y[i] for i in keep],
-                             target_accuracy)
+        record = recalibrate(model, texts, y, target_accuracy)
         meta = model.meta_
         record["file"] = labelled.name
         save_model(model, new_model_dir,
