@@ -13,7 +13,9 @@ on how far a text is from our corpus, rising linearly from ``low`` (familiar tex
 Every (low, high, cuts) on a grid is scored on the held-out split and the NHS development half,
 and the setting with the lowest *worse* of the two ECEs is reported. The grid is searched on the
 very sets it is scored on, so the figure is a best case: if even it misses 0.05, the idea does
-not reach the target. Embeddings come from the cache. Writes
+not reach the target. Its figures are those of the first-round model, whose temperature
+softened the class prior too (``bench_prior_order.py``); ``bench_calibration_shift.py`` shows
+why no per-text temperature can serve both sets. Embeddings come from the cache. Writes
 ``benchmarks/results/calibration_domain.json``.
 """
 

@@ -8,7 +8,8 @@ temperature the two trade places (T 1.5: held-out 0.049, NHS dev 0.067; T 1.7: 0
 apart at equal confidence. This prints, at temperature 1 (the head as calibrated on the
 corpus), mean confidence and accuracy by text length and by similarity to the corpus training
 split (mean cosine of the 5 nearest), on the held-out split and the NHS development half
-(never the aside half).
+(never the aside half). (``bench_calibration_domain.py`` searched such per-text temperatures
+for the first-round model; this shows why they cannot work.)
 
 It then tries soft labels: a complaint with secondary themes (1,481 of the corpus) trains as
 its main theme at weight 1 - w and its secondary themes sharing w, the head's temperature
