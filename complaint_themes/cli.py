@@ -15,14 +15,14 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import ComplaintThemesError
+from .errors import ComplaintThemesError, InputError
 
 INPUT = click.Path(exists=True, dir_okay=False, path_type=Path)
 MODEL_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 SPEED_OPTION = click.option(
     "--speed", type=click.Choice(["accurate", "int8", "fast"]), default="accurate",
     show_default=True,
-    help="int8: the quantised encoder, about 2x faster; fast: the bundled static-embedding "
+    help="int8: the quantised encoder, 1.2-1.6x faster; fast: the bundled static-embedding "
          "model (thousands of texts/s, lower accuracy; not with --model).")
 
 
@@ -166,11 +166,11 @@ def label_options(command):
 
 
 def _labelled_cases(path: Path, encoding: str | None, text_column: str, label_column: str,
-                    multi_label: bool = False, label_sep: str = "|") -> tuple[list, list]:
-    """The texts and labels of a labelled file; rows with empty text are left out and counted
-    on stderr (an empty label is an error naming its row)."""
+                    multi_label: bool = False, label_sep: str = "|") -> tuple[list, list, list]:
+    """The texts, labels and spreadsheet rows of a labelled file; rows with empty text are left
+    out and counted on stderr (an empty label is an error naming its row)."""
+    from .io import header_row_of, read_table
     from .io import label_column as read_labels
-    from .io import read_table
     from .io import text_column as read_texts
 
     df = read_table(path, encoding=encoding)
@@ -179,7 +179,8 @@ def _labelled_cases(path: Path, encoding: str | None, text_column: str, label_co
     keep = [i for i, t in enumerate(texts) if t is not None]
     if len(keep) < len(texts):
         click.echo(f"skipped {len(texts) - len(keep)} rows with empty text", err=True)
-    return [texts[i] for i in keep], [labels[i] for i in keep]
+    first = header_row_of(df) + 1
+    return [texts[i] for i in keep], [labels[i] for i in keep], [first + i for i in keep]
 
 
 def _config(config_path: Path | None, **given):
@@ -250,8 +251,8 @@ def evaluate(labelled, model_dir, report_dir, text_column, label_column, multi_l
     with user_errors():
         config = _config(None, text_column=text_column, label_column=label_column,
                          multi_label=multi_label, label_sep=label_sep)
-        texts, y = _labelled_cases(labelled, encoding, config.text_column, config.label_column,
-                                   config.multi_label, config.label_sep)
+        texts, y, _ = _labelled_cases(labelled, encoding, config.text_column,
+                                      config.label_column, config.multi_label, config.label_sep)
         model = load_model(model_dir, progress=sys.stderr.isatty())
         taxonomy = model.meta_.get("taxonomy")
         metrics = evaluate_to_folder(
@@ -285,8 +286,17 @@ def calibrate(labelled, model_dir, new_model_dir, text_column, label_column, tar
     from .taxonomy import Taxonomy
 
     with user_errors():
-        texts, y = _labelled_cases(labelled, encoding, text_column, label_column)
+        texts, y, rows = _labelled_cases(labelled, encoding, text_column, label_column)
         model = load_model(model_dir, progress=sys.stderr.isatty())
+        unknown = [(row, label) for row, label in zip(rows, y, strict=True)
+                   if label not in set(model.classes_)]
+        if unknown:
+            raise InputError(
+                f"column {label_column!r} of {labelled.name}, row {unknown[0][0]}: "
+                f"{unknown[0][1]!r} is not a theme of this model ({', '.join(model.classes_)}); "
+                f"{len(unknown)} rows have labels it does not know. Recode them, or train a "
+                "model on your own labels (complaint-themes train)"
+            )
         record = recalibrate(model, texts, y, target_accuracy)
         meta = model.meta_
         record["file"] = labelled.name

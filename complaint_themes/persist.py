@@ -187,8 +187,9 @@ def load_model(
     """Load a model folder (the bundled council-themes model when ``directory`` is None).
 
     ``speed``: ``"accurate"`` (the model as saved), ``"int8"`` (the dynamically quantised
-    encoder, about 3x faster on CPU: for the bundled model, ``council-themes-int8``, its recipe
-    with the head fitted on int8 embeddings; for a given folder, its own head) or ``"fast"``
+    encoder, 1.2-1.6x faster on a 2-core CPU: for the bundled model, ``council-themes-int8``,
+    its recipe with the head fitted on int8 embeddings; for a given folder, its own head) or
+    ``"fast"``
     (the bundled ``council-themes-fast`` model: a static embedding distilled from MiniLM with
     its own head).
     Extra keyword arguments set :class:`ThemeClassifier` parameters such as ``cache``.

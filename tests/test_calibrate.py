@@ -111,3 +111,16 @@ def test_cli_names_a_missing_label_column(tmp_path, model_dir):
     assert result.exit_code != 0
     assert "category" in result.output
     assert not (tmp_path / "m").exists()
+
+
+def test_cli_names_the_row_of_a_label_the_model_does_not_know(tmp_path, model):
+    model_dir = save_model(model, tmp_path / "model")
+    texts, labels = cases()
+    labels[5] = "Parking"
+    path = tmp_path / "ours.csv"
+    pd.DataFrame({"text": texts, "theme": labels}).to_csv(path, index=False)
+    result = CliRunner().invoke(cli, ["calibrate", str(path), "--model", str(model_dir), "-o",
+                                      str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "column 'theme' of ours.csv, row 7: 'Parking' is not a theme" in result.output
+    assert not (tmp_path / "m").exists()
