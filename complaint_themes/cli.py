@@ -261,6 +261,9 @@ def evaluate(labelled, model_dir, report_dir, text_column, label_column, multi_l
             redact=redact_text)
     click.echo(f"{metrics['n']} texts: macro-F1 {metrics['macro_f1']:.3f}, "
                f"micro-F1 {metrics['micro_f1']:.3f} ({metrics['method']})")
+    if metrics.get("themes_not_in_file"):
+        click.echo(f"macro-F1 over the {len(metrics['per_theme'])} themes in the file; no case "
+                   f"of {', '.join(metrics['themes_not_in_file'])}")
     if "needs_review_share" in metrics:
         click.echo(f"needs_review {metrics['needs_review_share']:.1%}; accuracy of the rest "
                    f"{metrics['accuracy_of_rest']}")

@@ -135,6 +135,11 @@ def write_report(directory: str | Path, metrics: dict[str, Any],
         "<ul>",
         f"<li>macro-F1 <b>{metrics['macro_f1']:.3f}</b>, micro-F1 {metrics['micro_f1']:.3f}</li>",
     ]
+    if metrics.get("themes_not_in_file"):
+        parts.append(
+            f"<li>averaged over the {len(metrics['per_theme'])} themes this file has; "
+            f"{html.escape(', '.join(metrics['themes_not_in_file']))} had no case in it (texts "
+            "predicted as those count as errors)</li>")
     if "needs_review_share" in metrics:
         rest = metrics["accuracy_of_rest"]
         parts.append(
@@ -205,8 +210,11 @@ def evaluate_to_folder(
         plot_calibration(proba.ravel(), truth.ravel().astype(bool), directory / plots[0])
         mistakes = None
     else:
-        labels = sorted(set(classes) | {str(v) for v in y})
-        metrics = score(y, proba, classes, model.review_threshold, labels=labels)
+        # averaged over the themes the file has: a theme with no case in it would count as an
+        # F1 of 0 (a council's sample may simply have no staff attitude complaint)
+        present = sorted({str(v) for v in y})
+        metrics = score(y, proba, classes, model.review_threshold, labels=present)
+        metrics["themes_not_in_file"] = [c for c in classes if c not in present]
         predicted = np.asarray(classes)[proba.argmax(axis=1)]
         plot_calibration(proba.max(axis=1), predicted == np.asarray(y), directory / plots[0])
         plot_confusion(metrics["confusion"]["matrix"], classes, directory / "confusion.png")

@@ -240,3 +240,22 @@ def test_vote_head_trains_saves_and_loads(tmp_path, texts, themes):
     np.testing.assert_allclose(loaded.predict_proba(texts), model.predict_proba(texts))
     with pytest.raises(ComplaintThemesError, match="head 'vote' needs text_features"):
         TrainingConfig(head="vote")
+
+
+def test_evaluate_averages_over_the_themes_the_file_has(labelled, config, tmp_path):
+    model_dir = tmp_path / "my-model"
+    run("train", labelled, "-o", model_dir, "--text-column", "complaint", "--label-column",
+        "code", "--config", config)
+    df = pd.read_csv(labelled)
+    sample = tmp_path / "no_attitude.csv"
+    df[df.code != "staff_attitude"].to_csv(sample, index=False)  # a sample with no such case
+    result = run("evaluate", sample, "--model", model_dir, "-o", tmp_path / "report",
+                 "--text-column", "complaint", "--label-column", "code")
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "report" / "metrics.json").read_text())
+    assert set(metrics["per_theme"]) == {"communication", "failure_to_provide"}
+    assert metrics["themes_not_in_file"] == ["staff_attitude"]
+    assert metrics["macro_f1"] == pytest.approx(
+        np.mean([t["f1"] for t in metrics["per_theme"].values()]), abs=1e-3)
+    assert "no case of staff_attitude" in result.output
+    assert "staff_attitude had no case in it" in (tmp_path / "report" / "report.html").read_text()
