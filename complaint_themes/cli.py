@@ -291,8 +291,9 @@ def calibrate(labelled, model_dir, new_model_dir, text_column, label_column, tar
     with user_errors():
         texts, y, rows = _labelled_cases(labelled, encoding, text_column, label_column)
         model = load_model(model_dir, progress=sys.stderr.isatty())
+        themes = set(model.classes_)
         unknown = [(row, label) for row, label in zip(rows, y, strict=True)
-                   if label not in set(model.classes_)]
+                   if label not in themes]
         if unknown:
             raise InputError(
                 f"column {label_column!r} of {labelled.name}, row {unknown[0][0]}: "
