@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         model[0].model, {torch.nn.Linear}, dtype=torch.qint8)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    result["one_thread"] = {"fp32": speed(fp32, texts, 32), "int8": speed(model, texts, int(best[2]))}
+    result["one_thread"] = {"fp32": speed(fp32, texts, 32),
+                            "int8": speed(model, texts, int(best[2]))}
     torch.set_num_threads(threads)
     result["one_thread"]["two_int8_processes_vs_fp32"] = round(
         2 * result["one_thread"]["int8"] / fp32_mean, 2)

@@ -9,7 +9,7 @@ The path a complaint takes, one module each::
     heads       classifier heads on embeddings, class prior
     batch       classify a whole table and summarise it
     safeguarding  urgent-risk flags (self-harm, person at risk, violence, housing hazard)
-    risk_rules, risk_semantic   its rules and its semantic second pass
+    risk_rules, risk_regex, risk_semantic   its rules, how they compile, its semantic pass
     cluster*    groups of similar complaints from different residents
     phrases     key phrases of a cluster (spaCy + c-TF-IDF)
     redact      personal data out of displayed texts (Presidio); redact_rules its UK recognisers

@@ -2,87 +2,17 @@
 triggers and guards, and the table of rules that ties them together.
 
 Patterns are written as alternations of words with ``\\b`` boundaries and compiled by
-:func:`_rx` (lower case, regrouped by first letter, which keeps thousands of texts a second).
+:func:`~complaint_themes.risk_regex._rx` (lower case, regrouped by first letter, which keeps
+thousands of texts a second).
 Add a wording to a kind's trigger; add an innocent use of the same words to its guard.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-
-def _rx(*parts: str) -> re.Pattern[str]:
-    """Compile the alternatives ``parts`` (lower case; texts are lower-cased before matching).
-
-    A leading ``\\b`` is taken out of every branch and put once in front, so that the regex
-    engine skips a branch on its first letter: that makes the rules about ten times faster.
-    """
-    branches = [b for p in parts for b in _top_level(p)]
-    if not all(b.startswith(r"\b") for b in branches):
-        return re.compile("|".join(f"(?:{b})" for b in branches))
-    return _grouped(x for b in branches for x in _expand(b[2:]))
-
-
-def _grouped(branches: Iterable[str]) -> re.Pattern[str]:
-    """``\\b(?:branch|...)`` with the branches that start with a plain letter regrouped by it."""
-    by_letter: dict[str, list[str]] = {}
-    other = []
-    for branch in branches:
-        if re.match(r"[a-z0-9'][^?*+{]", branch):
-            by_letter.setdefault(branch[0], []).append(branch[1:])
-        else:
-            other.append(branch)
-    grouped = [f"{c}(?:{'|'.join(rest)})" for c, rest in by_letter.items()]
-    return re.compile(r"\b(?:" + "|".join(grouped + other) + ")")
-
-
-def _expand(branch: str, limit: int = 200) -> list[str]:
-    """``(?:a|b)c`` as ``ac|bc`` and ``(?:a)?c`` as ``ac|c``: branches start with a letter."""
-    if not branch.startswith("(?:"):
-        return [branch]
-    depth, close = 0, -1
-    for i, c in enumerate(branch):
-        if c == "(" and branch[i - 1 : i] != "\\":
-            depth += 1
-        elif c == ")" and branch[i - 1 : i] != "\\":
-            depth -= 1
-            if depth == 0:
-                close = i
-                break
-    inner, rest = branch[3:close], branch[close + 1 :]
-    if rest[:1] in ("*", "+", "{") or rest[:2] == "??":
-        return [branch]
-    alternatives = [inner, ""] if rest[:1] == "?" else [inner]
-    rest = rest[1:] if rest[:1] == "?" else rest
-    out = [x for a in alternatives for piece in _top_level(a) for x in _expand(piece + rest)]
-    return out if len(out) <= limit else [branch]
-
-
-def _top_level(pattern: str) -> list[str]:
-    """Split ``pattern`` at the ``|`` that are outside any group or character class."""
-    out, depth, klass, start, i = [], 0, False, 0, 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 1
-        elif klass:
-            klass = c != "]"
-        elif c == "[":
-            klass = True
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    return [*out, pattern[start:]]
-
+from .risk_regex import _rx
 
 # Shared fragments. Texts are matched after curly quotes become straight ones.
 _NOT = r"(?:can'?t|cannot|can\s+not|couldn'?t|could\s+not)"

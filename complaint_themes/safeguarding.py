@@ -47,7 +47,9 @@ import pandas as pd
 from .errors import InputError
 from .io import is_blank
 
-# the rules; _rx and _HAZARD_RULE are also imported from here by the tests and risk_semantic
+# the rules and how they compile; _rx and _HAZARD_RULE are also imported from here by the
+# tests and risk_semantic
+from .risk_regex import _grouped, _rx, _top_level  # noqa: F401
 from .risk_rules import (  # noqa: F401
     _BETTER,
     _HAZARD_RULE,
@@ -56,10 +58,7 @@ from .risk_rules import (  # noqa: F401
     _RESOLVED,
     _RULES,
     _STILL,
-    _grouped,
     _Rule,
-    _rx,
-    _top_level,
 )
 
 if TYPE_CHECKING:
