@@ -19,6 +19,8 @@ from .errors import ComplaintThemesError, InputError
 
 INPUT = click.Path(exists=True, dir_okay=False, path_type=Path)
 MODEL_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+MODEL_OPTION = click.option("--model", "model_dir", type=MODEL_DIR, default=None,
+                            help="Model folder (default: the bundled council-themes model).")
 SPEED_OPTION = click.option(
     "--speed", type=click.Choice(["accurate", "int8", "fast"]), default="accurate",
     show_default=True,
@@ -49,8 +51,7 @@ def cli() -> None:
 @click.option("-o", "--output", "output_path", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Output file: .csv, .xlsx or .parquet.")
-@click.option("--model", "model_dir", type=MODEL_DIR, default=None,
-              help="Model folder (default: the bundled council-themes model).")
+@MODEL_OPTION
 @click.option("--text-column", default="text", show_default=True)
 @click.option("--id-column", default=None, help="Case id column, checked to exist.")
 @click.option("--encoding", default=None, help="CSV encoding when not UTF-8 or cp1252.")
@@ -230,8 +231,7 @@ def train(labelled, model_dir, text_column, label_column, multi_label, label_sep
 
 @cli.command()
 @click.argument("labelled", type=INPUT)
-@click.option("--model", "model_dir", type=MODEL_DIR, default=None,
-              help="Model folder (default: the bundled council-themes model).")
+@MODEL_OPTION
 @click.option("-o", "--output", "report_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path), help="Report folder to write.")
 @label_options
@@ -272,8 +272,7 @@ def evaluate(labelled, model_dir, report_dir, text_column, label_column, multi_l
 
 @cli.command()
 @click.argument("labelled", type=INPUT)
-@click.option("--model", "model_dir", type=MODEL_DIR, default=None,
-              help="Model folder (default: the bundled council-themes model).")
+@MODEL_OPTION
 @click.option("-o", "--output", "new_model_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path), help="Model folder to write.")
 @click.option("--text-column", default="text", show_default=True)

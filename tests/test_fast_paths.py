@@ -98,3 +98,16 @@ def test_windows_of_a_batch_are_those_of_each_text(no_network):
             encoder.tokenizer.decode(ids[i : i + step]) for i in range(0, len(ids), step)])
     assert encoder._windows(texts) == one_by_one
     assert len(one_by_one[2]) > 1
+
+
+def test_union_matches_what_each_pattern_does_also_when_not_made_by_rx():
+    import re
+
+    from complaint_themes.risk_regex import _rx, _union
+
+    made, plain = _rx(r"\bbins?\b", r"\bfly[- ]?tipp(?:ing|ed)\b"), re.compile(r"ref \d+")
+    for union in (_union([made]), _union([made, plain])):
+        assert union.search("the bins again") and union.search("more fly-tipping")
+        assert not union.search("nothing here")
+    assert _union([made, plain]).search("ref 1234")
+    assert not _union([made]).search("ref 1234")
